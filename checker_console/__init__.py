@@ -1,0 +1,1 @@
+"""Checker console: the review console of Apply for Care ID."""

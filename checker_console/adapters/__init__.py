@@ -1,0 +1,1 @@
+"""The outside world behind small interfaces: blob storage, CIM, CIS2, notifications."""

@@ -1,0 +1,1 @@
+"""Rules with no I/O: the case lifecycle, reason codes, checklists and document checks."""

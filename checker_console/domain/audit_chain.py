@@ -1,0 +1,52 @@
+"""The audit log's hash chain: each row's hash covers its content and the previous row's hash.
+
+Changing, inserting or deleting any row breaks every hash after it, so a verifier that walks the
+chain from the start finds the first row that was tampered with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_payload(
+    *,
+    sequence: int,
+    occurred_at: datetime,
+    actor: str,
+    action: str,
+    application_id: int | None,
+    detail: dict[str, Any],
+) -> str:
+    """A stable text form: the same event always hashes the same on SQLite and PostgreSQL."""
+    return json.dumps(
+        {
+            "seq": sequence,
+            "at": occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor": actor,
+            "action": action,
+            "case": application_id,
+            "detail": detail,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+
+
+def chain_hash(prev_hash: str, payload: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where verification failed, and why, in words a lead can act on."""
+
+    sequence: int
+    reason: str

@@ -1,0 +1,216 @@
+"""The case store's tables. They are the domain's entities; UI code stays out of them.
+
+Times are aware UTC (see ``store.types.UTCDateTime``). Status columns hold
+``domain.lifecycle.CaseStatus`` values and change only through ``services.lifecycle``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from checker_console.clock import utcnow
+from checker_console.store.types import UTCDateTime
+
+
+def _when(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Organisation(SQLModel, table=True):
+    """An NHS organisation or university whose Registration Authority invites applicants."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=16)
+    name: str = Field(max_length=200)
+
+
+class Invitation(SQLModel, table=True):
+    """An RA's invitation: the name and date of birth exactly as on the applicant's photo ID."""
+
+    __table_args__ = (UniqueConstraint("import_key", name="uq_invitation_import_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    cohort: str = Field(default="", max_length=100, index=True)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    date_of_birth: date
+    email: str = Field(max_length=254, index=True)
+    mobile: str = Field(max_length=32)
+    attempt: int = Field(default=1)
+    #: Hash of the row's normalised content and attempt: importing a file twice adds nothing.
+    import_key: str = Field(max_length=64)
+    #: What the applicant's submission quotes; random, never derived from personal data.
+    token: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    expires_at: datetime = _when()
+    submitted_at: datetime | None = _when(default=None)
+
+
+class Application(SQLModel, table=True):
+    """One submission for one invitation: the case an ID checker reviews."""
+
+    __table_args__ = (
+        Index("ix_application_queue", "status", "sla_due_at", "id"),
+        Index("ix_application_org_status", "organisation_id", "status"),
+        Index("ix_application_submitted", "submitted_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", unique=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    cohort: str = Field(default="", max_length=100, index=True)
+    attempt: int = Field(default=1)
+    previous_application_id: int | None = Field(default=None, foreign_key="application.id")
+    status: str = Field(max_length=32)
+    # What the applicant entered.
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    date_of_birth: date
+    ni_number: str = Field(max_length=16, index=True)
+    email: str = Field(max_length=254)
+    # Queue and lease.
+    submitted_at: datetime = _when(default_factory=utcnow)
+    sla_due_at: datetime = _when()
+    lease_holder: str | None = Field(default=None, max_length=64, index=True)
+    lease_expires_at: datetime | None = _when(default=None)
+    claimed_at: datetime | None = _when(default=None)
+    referred_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = _when(default=None)
+    # Downstream.
+    existing_profile_flag: bool = Field(default=False)
+    existing_profile_uuid: str | None = Field(default=None, max_length=12)
+    cim_uuid: str | None = Field(default=None, max_length=12)
+    profile_error: str | None = Field(default=None, max_length=1000)
+    updated_at: datetime = _when(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    """One image of one side or page of a document, or the selfie.
+
+    ``blob_key`` is the original as received (kept for the record, never served); the preview
+    and thumbnail are re-encoded with orientation applied and all metadata stripped.
+    """
+
+    __table_args__ = (Index("ix_document_application", "application_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id")
+    position: int = Field(default=0)
+    kind: str = Field(max_length=40)
+    side: str = Field(default="front", max_length=10)
+    page: int = Field(default=1)
+    content_type: str = Field(max_length=40)
+    blob_key: str = Field(max_length=80)
+    sha256: str = Field(max_length=64)
+    size_bytes: int = Field(sa_type=BigInteger)
+    width: int
+    height: int
+    preview_key: str = Field(max_length=80)
+    preview_width: int = Field(default=0)
+    preview_height: int = Field(default=0)
+    thumbnail_key: str = Field(max_length=80)
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Decision(SQLModel, table=True):
+    """A checker's decision, with the checklist answers and the time it took."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    checker_id: str = Field(max_length=64, index=True)
+    outcome: str = Field(max_length=16)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    checklist: dict[str, bool] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    applicant_message: str = Field(default="", max_length=4000)
+    internal_note: str = Field(default="", max_length=4000)
+    seconds_to_decide: float | None = Field(default=None)
+    decided_at: datetime = _when(default_factory=utcnow, index=True)
+
+
+class SampleTruth(SQLModel, table=True):
+    """What a correct checker decides on a synthetic sample case, for QA and tests."""
+
+    application_id: int = Field(foreign_key="application.id", primary_key=True)
+    expected_outcome: str = Field(max_length=16)
+    expected_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    defects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    seed: int
+    note: str = Field(default="", max_length=1000)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only and hash-chained: see ``domain.audit_chain``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sequence: int = Field(sa_type=BigInteger, unique=True)
+    occurred_at: datetime = _when(index=True)
+    actor: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=64, index=True)
+    application_id: int | None = Field(default=None, index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """One row holding the chain's tip; locking it orders concurrent appends."""
+
+    id: int = Field(default=1, primary_key=True)
+    sequence: int = Field(default=0, sa_type=BigInteger)
+    hash: str = Field(max_length=64)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Work that must reach the outside world exactly once: profile requests, notifications."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    kind: str = Field(max_length=40)
+    idempotency_key: str = Field(max_length=80, unique=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _when(default_factory=utcnow)
+    lease_holder: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = _when(default=None)
+    last_error: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = _when(default_factory=utcnow)
+    completed_at: datetime | None = _when(default=None)
+
+
+class OutboxAttempt(SQLModel, table=True):
+    """Every call made for an outbox message, kept for the lead who has to explain a failure."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outboxmessage.id", index=True)
+    started_at: datetime = _when(default_factory=utcnow)
+    finished_at: datetime | None = _when(default=None)
+    outcome: str = Field(max_length=32)
+    http_status: int | None = Field(default=None)
+    error: str | None = Field(default=None, max_length=2000)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in user's server-side session; the browser holds only a random cookie value."""
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the cookie value
+    user_id: str = Field(max_length=64, index=True)
+    display_name: str = Field(max_length=200)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    org_code: str | None = Field(default=None, max_length=16)
+    sid: str | None = Field(default=None, max_length=128, index=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    last_seen_at: datetime = _when(default_factory=utcnow)
+    expires_at: datetime = _when()
+    ended_at: datetime | None = _when(default=None)
+
+
+#: A user's working identity in the console, stable across sessions (CIS2 ``uid`` or demo id).
+ConsoleUserId = str
