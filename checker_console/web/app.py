@@ -9,13 +9,18 @@ from __future__ import annotations
 import importlib
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
+
+from checker_console.settings import get_settings
+from checker_console.web.security import SecurityHeadersMiddleware, origin_of
 
 ROUTE_MODULES = (
     "checker_console.web.health",
     "checker_console.web.intake",
     "checker_console.web.images",
     "checker_console.web.auth",
+    "checker_console.web.oidc",
 )
 
 
@@ -27,4 +32,12 @@ def collect_routes() -> list[BaseRoute]:
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=collect_routes())
+    """Our routes, with security headers on every response (Reflex's pages included)."""
+    settings = get_settings()
+    security = Middleware(
+        SecurityHeadersMiddleware,
+        hsts=not settings.demo_mode,
+        form_targets=[origin_of(settings.cis2_issuer) or ""],
+        app_url=settings.app_url,
+    )
+    return Starlette(routes=collect_routes(), middleware=[security])
