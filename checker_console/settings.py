@@ -33,6 +33,19 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_codes(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list of CIS2 codes, e.g. ``B0267,R5080``."""
+    raw = os.environ.get(name)
+    text = default if raw is None else raw
+    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+
+
+#: The demo's GOV.UK Notify key (``{name}-{service id}-{secret}``); the Notify stand-in accepts it.
+DEMO_NOTIFY_API_KEY = (
+    "checker_console_demo-7c6c8e0a-2a1b-4d8e-9f3c-0d5b1c2e3f40-5f0e1d2c-3b4a-4968-8776-a5b4c3d2e1f0"
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -53,6 +66,51 @@ class Settings:
     cis2_issuer: str
     timezone: str = "Europe/London"
     extra: dict[str, str] = field(default_factory=dict)
+    # Downstream: CIM profile creation and notifications through the outbox (services/outbox.py).
+    cim_api_key: str = "demo-cim-api-key"
+    cim_timeout_ms: int = 5000
+    cim_retries: int = 3
+    cim_backoff_ms: int = 200
+    notify_base_url: str = "http://127.0.0.1:8703"
+    notify_api_key: str = DEMO_NOTIFY_API_KEY
+    #: GOV.UK Notify template ids; the defaults are the Notify stand-in's templates.
+    notify_template_profile_created: str = "0f6a3c52-6f0e-4b8c-9a51-2c4f1e7d9b01"
+    notify_template_rejected: str = "0f6a3c52-6f0e-4b8c-9a51-2c4f1e7d9b02"
+    notify_template_ra_reinvite: str = "0f6a3c52-6f0e-4b8c-9a51-2c4f1e7d9b03"
+    #: Where the inviting RA hears about a rejection; ``{org_code}`` is the organisation's code.
+    ra_email_template: str = "ra.{org_code}@example.org"
+    outbox_max_attempts: int = 8
+    outbox_backoff_ms: int = 2000
+    outbox_lease_seconds: int = 120
+    outbox_poll_ms: int = 200
+    worker_concurrency: int = 8
+    #: Run the outbox worker inside the app (embedded default); scale mode runs `worker` apart.
+    embedded_worker: bool = True
+    #: Faults the stand-ins start with, as JSON (see standins/faults.py), e.g. {"fault_rate": 0.3}.
+    standin_faults: str = ""
+    #: Sign-in sessions end after this long without activity, and after this long in any case.
+    session_idle_minutes: int = 15
+    session_max_hours: int = 12
+    # Sign-in with NHS CIS2 (web/oidc.py). Redirect URI: app_url + /auth/cis2/callback.
+    cis2_client_id: str = "checker-console-demo"
+    cis2_scopes: str = "openid profile email nationalrbacaccess selectedrole"
+    #: Authentication assurance level a user must have signed in at (3: smartcard and the like).
+    cis2_min_aal: int = 3
+    #: Our private_key_jwt signing key (a private JWK), made on first use; never commit it.
+    cis2_client_key_path: Path = Path("data/keys/cis2-client-key.json")
+    #: CIS2 activity or role codes of the selected role that give each console role.
+    cis2_checker_codes: tuple[str, ...] = ("B0267",)
+    cis2_lead_codes: tuple[str, ...] = ("R5080",)
+    cis2_qa_codes: tuple[str, ...] = ("B0268",)
+    # The review workspace (ui/pages/review*.py, services/prefetch.py).
+    #: Overrides ``lease_minutes`` when above 0: for tests that watch a lease run out.
+    lease_seconds: int = 0
+    #: How often an open review page renews its lease (well inside the lease).
+    heartbeat_seconds: int = 60
+    #: Reserve each checker's likely next case and load its images while they work.
+    prefetch: bool = True
+    #: How long a reservation lives without a heartbeat renewing it.
+    reservation_seconds: int = 150
 
     @property
     def is_sqlite(self) -> bool:
@@ -79,7 +137,49 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("CHECKER_REDIS_URL") or None,
         app_url=_env("CHECKER_APP_URL", "http://localhost:3000"),
         cim_base_url=_env("CHECKER_CIM_BASE_URL", "http://127.0.0.1:8701"),
+        cim_api_key=_env("CHECKER_CIM_API_KEY", "demo-cim-api-key"),
+        cim_timeout_ms=_env_int("CHECKER_CIM_TIMEOUT_MS", 5000),
+        cim_retries=_env_int("CHECKER_CIM_RETRIES", 3),
+        cim_backoff_ms=_env_int("CHECKER_CIM_BACKOFF_MS", 200),
+        notify_base_url=_env("CHECKER_NOTIFY_BASE_URL", "http://127.0.0.1:8703"),
+        notify_api_key=_env("CHECKER_NOTIFY_API_KEY", DEMO_NOTIFY_API_KEY),
+        notify_template_profile_created=_env(
+            "CHECKER_NOTIFY_TEMPLATE_PROFILE_CREATED", "0f6a3c52-6f0e-4b8c-9a51-2c4f1e7d9b01"
+        ),
+        notify_template_rejected=_env(
+            "CHECKER_NOTIFY_TEMPLATE_REJECTED", "0f6a3c52-6f0e-4b8c-9a51-2c4f1e7d9b02"
+        ),
+        notify_template_ra_reinvite=_env(
+            "CHECKER_NOTIFY_TEMPLATE_RA_REINVITE", "0f6a3c52-6f0e-4b8c-9a51-2c4f1e7d9b03"
+        ),
+        ra_email_template=_env("CHECKER_RA_EMAIL_TEMPLATE", "ra.{org_code}@example.org"),
+        outbox_max_attempts=_env_int("CHECKER_OUTBOX_MAX_ATTEMPTS", 8),
+        outbox_backoff_ms=_env_int("CHECKER_OUTBOX_BACKOFF_MS", 2000),
+        outbox_lease_seconds=_env_int("CHECKER_OUTBOX_LEASE_SECONDS", 120),
+        outbox_poll_ms=_env_int("CHECKER_OUTBOX_POLL_MS", 200),
+        worker_concurrency=_env_int("CHECKER_WORKER_CONCURRENCY", 8),
+        embedded_worker=_env_bool(
+            "CHECKER_EMBEDDED_WORKER", os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
+        ),
+        standin_faults=_env("CHECKER_STANDIN_FAULTS", ""),
+        session_idle_minutes=_env_int("CHECKER_SESSION_IDLE_MINUTES", 15),
+        session_max_hours=_env_int("CHECKER_SESSION_MAX_HOURS", 12),
         cis2_issuer=_env("CHECKER_CIS2_ISSUER", "http://127.0.0.1:8702"),
+        cis2_client_id=_env("CHECKER_CIS2_CLIENT_ID", "checker-console-demo"),
+        cis2_scopes=_env(
+            "CHECKER_CIS2_SCOPES", "openid profile email nationalrbacaccess selectedrole"
+        ),
+        cis2_min_aal=_env_int("CHECKER_CIS2_MIN_AAL", 3),
+        cis2_client_key_path=Path(
+            _env("CHECKER_CIS2_CLIENT_KEY", str(data_dir / "keys" / "cis2-client-key.json"))
+        ).resolve(),
+        cis2_checker_codes=_env_codes("CHECKER_CIS2_CHECKER_CODES", "B0267"),
+        cis2_lead_codes=_env_codes("CHECKER_CIS2_LEAD_CODES", "R5080"),
+        cis2_qa_codes=_env_codes("CHECKER_CIS2_QA_CODES", "B0268"),
+        lease_seconds=_env_int("CHECKER_LEASE_SECONDS", 0),
+        heartbeat_seconds=_env_int("CHECKER_HEARTBEAT_SECONDS", 60),
+        prefetch=_env_bool("CHECKER_PREFETCH", True),
+        reservation_seconds=_env_int("CHECKER_RESERVATION_SECONDS", 150),
     )
 
 

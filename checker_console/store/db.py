@@ -41,12 +41,17 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         _prepare_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg"))
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    # hide_parameters: a failed statement must not copy applicants' details into the logs.
+    return create_engine(
+        url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def get_engine(url: str | None = None) -> Engine:

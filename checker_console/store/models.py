@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from checker_console.clock import utcnow
@@ -56,8 +56,27 @@ class Application(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_application_queue", "status", "sla_due_at", "id"),
+        # A checker holds at most one case: two tabs claiming at once cannot both win.
+        Index(
+            "uq_application_lease_holder",
+            "lease_holder",
+            unique=True,
+            sqlite_where=text("lease_holder IS NOT NULL"),
+            postgresql_where=text("lease_holder IS NOT NULL"),
+        ),
+        # Partial: almost every row has no reservation, and once SQLite has statistics it
+        # would not use a full index for "reserved_by = ?" (it scans the table instead).
+        Index(
+            "ix_application_reserved_by",
+            "reserved_by",
+            sqlite_where=text("reserved_by IS NOT NULL"),
+            postgresql_where=text("reserved_by IS NOT NULL"),
+        ),
         Index("ix_application_org_status", "organisation_id", "status"),
         Index("ix_application_submitted", "submitted_at", "id"),
+        # The case list sorts by these (services/caselist.py); id breaks ties so paging is stable.
+        Index("ix_application_sla_due", "sla_due_at", "id"),
+        Index("ix_application_name", "family_name", "given_name", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -76,11 +95,16 @@ class Application(SQLModel, table=True):
     # Queue and lease.
     submitted_at: datetime = _when(default_factory=utcnow)
     sla_due_at: datetime = _when()
-    lease_holder: str | None = Field(default=None, max_length=64, index=True)
+    lease_holder: str | None = Field(default=None, max_length=64)
     lease_expires_at: datetime | None = _when(default=None)
     claimed_at: datetime | None = _when(default=None)
     referred_by: str | None = Field(default=None, max_length=64)
     decided_at: datetime | None = _when(default=None)
+    #: Prefetch (services/prefetch.py): a short hold on a queued case the checker is likely to
+    #: get next, so their browser can load its images early. Not a lease and not a status: the
+    #: case stays queued, and other checkers pass over it only while the reservation is live.
+    reserved_by: str | None = Field(default=None, max_length=64)
+    reserved_until: datetime | None = _when(default=None)
     # Downstream.
     existing_profile_flag: bool = Field(default=False)
     existing_profile_uuid: str | None = Field(default=None, max_length=12)
@@ -114,6 +138,9 @@ class Document(SQLModel, table=True):
     preview_width: int = Field(default=0)
     preview_height: int = Field(default=0)
     thumbnail_key: str = Field(max_length=80)
+    #: The machine readable zone as the applicant's app read it (optional), for the checker's
+    #: comparison panel; the image itself stays the evidence.
+    mrz_text: str | None = Field(default=None, max_length=200)
     created_at: datetime = _when(default_factory=utcnow)
 
 
@@ -210,6 +237,22 @@ class UserSession(SQLModel, table=True):
     last_seen_at: datetime = _when(default_factory=utcnow)
     expires_at: datetime = _when()
     ended_at: datetime | None = _when(default=None)
+
+
+class LoginTransaction(SQLModel, table=True):
+    """A CIS2 sign-in in progress: the state, nonce and PKCE verifier of one authorization request.
+
+    Kept on the server, not in a cookie, so that a transaction can be used exactly once: the
+    callback deletes the row, and a replayed callback or ID token finds nothing to match.
+    """
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the state
+    #: sha256 of a random value in the starting browser's cookie: another browser's callback fails.
+    browser_hash: str = Field(max_length=64)
+    nonce: str = Field(max_length=128)
+    code_verifier: str = Field(max_length=128)
+    created_at: datetime = _when(default_factory=utcnow)
+    expires_at: datetime = _when(index=True)
 
 
 #: A user's working identity in the console, stable across sessions (CIS2 ``uid`` or demo id).

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 12:06:16.130262
+Create Date: 2026-11-25 13:01:45.767835
 """
 
 from __future__ import annotations
@@ -47,6 +47,18 @@ def upgrade() -> None:
     sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('logintransaction',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('browser_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('nonce', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('code_verifier', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('created_at', checker_console.store.types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', checker_console.store.types.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('logintransaction', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_logintransaction_expires_at'), ['expires_at'], unique=False)
+
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -118,6 +130,8 @@ def upgrade() -> None:
     sa.Column('claimed_at', checker_console.store.types.UTCDateTime(), nullable=True),
     sa.Column('referred_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('decided_at', checker_console.store.types.UTCDateTime(), nullable=True),
+    sa.Column('reserved_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('reserved_until', checker_console.store.types.UTCDateTime(), nullable=True),
     sa.Column('existing_profile_flag', sa.Boolean(), nullable=False),
     sa.Column('existing_profile_uuid', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
     sa.Column('cim_uuid', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
@@ -131,11 +145,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('application', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_application_cohort'), ['cohort'], unique=False)
-        batch_op.create_index(batch_op.f('ix_application_lease_holder'), ['lease_holder'], unique=False)
+        batch_op.create_index('ix_application_name', ['family_name', 'given_name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_application_ni_number'), ['ni_number'], unique=False)
         batch_op.create_index('ix_application_org_status', ['organisation_id', 'status'], unique=False)
         batch_op.create_index('ix_application_queue', ['status', 'sla_due_at', 'id'], unique=False)
+        batch_op.create_index('ix_application_reserved_by', ['reserved_by'], unique=False, sqlite_where=sa.text('reserved_by IS NOT NULL'), postgresql_where=sa.text('reserved_by IS NOT NULL'))
+        batch_op.create_index('ix_application_sla_due', ['sla_due_at', 'id'], unique=False)
         batch_op.create_index('ix_application_submitted', ['submitted_at', 'id'], unique=False)
+        batch_op.create_index('uq_application_lease_holder', ['lease_holder'], unique=True, sqlite_where=sa.text('lease_holder IS NOT NULL'), postgresql_where=sa.text('lease_holder IS NOT NULL'))
 
     op.create_table('decision',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -173,6 +190,7 @@ def upgrade() -> None:
     sa.Column('preview_width', sa.Integer(), nullable=False),
     sa.Column('preview_height', sa.Integer(), nullable=False),
     sa.Column('thumbnail_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('mrz_text', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('created_at', checker_console.store.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['application.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -252,11 +270,14 @@ def downgrade() -> None:
 
     op.drop_table('decision')
     with op.batch_alter_table('application', schema=None) as batch_op:
+        batch_op.drop_index('uq_application_lease_holder', sqlite_where=sa.text('lease_holder IS NOT NULL'), postgresql_where=sa.text('lease_holder IS NOT NULL'))
         batch_op.drop_index('ix_application_submitted')
+        batch_op.drop_index('ix_application_sla_due')
+        batch_op.drop_index('ix_application_reserved_by', sqlite_where=sa.text('reserved_by IS NOT NULL'), postgresql_where=sa.text('reserved_by IS NOT NULL'))
         batch_op.drop_index('ix_application_queue')
         batch_op.drop_index('ix_application_org_status')
         batch_op.drop_index(batch_op.f('ix_application_ni_number'))
-        batch_op.drop_index(batch_op.f('ix_application_lease_holder'))
+        batch_op.drop_index('ix_application_name')
         batch_op.drop_index(batch_op.f('ix_application_cohort'))
 
     op.drop_table('application')
@@ -276,6 +297,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_organisation_code'))
 
     op.drop_table('organisation')
+    with op.batch_alter_table('logintransaction', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_logintransaction_expires_at'))
+
+    op.drop_table('logintransaction')
     op.drop_table('audithead')
     with op.batch_alter_table('auditevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auditevent_occurred_at'))

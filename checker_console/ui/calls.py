@@ -1,0 +1,32 @@
+"""How an event handler calls a service: in a worker thread, inside one unit of work.
+
+Handlers never open database sessions themselves. Running the blocking call in a thread keeps
+one slow query from stalling every other user's events on the same server process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlmodel import Session
+
+from checker_console.store.db import session_scope
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _in_unit_of_work(
+    service: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    with session_scope() as session:
+        return service(session, *args, **kwargs)
+
+
+async def run_service(
+    service: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """``service(session, *args, **kwargs)`` committed on success, rolled back if it raises."""
+    return await asyncio.to_thread(_in_unit_of_work, service, *args, **kwargs)

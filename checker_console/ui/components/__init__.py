@@ -1,0 +1,1 @@
+"""Small widgets shared by pages: the page layout, status tags, the pager."""

@@ -1,0 +1,56 @@
+"""Who is signed in, re-checked on the server by every handler.
+
+The browser never holds identity: the HttpOnly session cookie reaches the server with the
+websocket handshake (``self.router.headers.cookie``), and each handler turns it back into a user
+with ``services.sessions.resolve_session``. The vars below are only what the header shows.
+Page states subclass :class:`SessionState` and start every handler with
+``user = await self.signed_in_user()``.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from checker_console.domain.roles import CONSOLE_ROLES
+from checker_console.services.sessions import (
+    SignedInUser,
+    cookie_value_from_header,
+    resolve_session,
+)
+from checker_console.settings import get_settings
+from checker_console.ui.calls import run_service
+
+
+class SessionState(rx.State):
+    signed_in: bool = False
+    has_console_role: bool = False
+    session_checked: bool = False
+    display_name: str = ""
+    role_label: str = ""
+    #: Leads and QA reviewers see identity images of any case (a checker only of leased cases).
+    sees_every_case: bool = False
+    demo_mode: bool = False
+
+    def _cookie_value(self) -> str | None:
+        return cookie_value_from_header(self.router.headers.cookie)
+
+    async def signed_in_user(self) -> SignedInUser | None:
+        """The user behind this browser's cookie now, or None (and the sign-in page shows)."""
+        user = await run_service(resolve_session, self._cookie_value())
+        self._show_user(user)
+        if user is None or not user.has_any_role(CONSOLE_ROLES):
+            return None
+        return user
+
+    def _show_user(self, user: SignedInUser | None) -> None:
+        self.session_checked = True
+        self.demo_mode = get_settings().demo_mode
+        self.signed_in = user is not None
+        self.has_console_role = bool(user and user.has_any_role(CONSOLE_ROLES))
+        self.display_name = user.display_name if user else ""
+        self.role_label = user.role_label if user else ""
+        self.sees_every_case = bool(user and user.sees_every_case)
+
+    @rx.event
+    async def check_session(self) -> None:
+        await self.signed_in_user()

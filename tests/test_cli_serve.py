@@ -1,0 +1,48 @@
+"""``checker-console serve``/``demo``: how Reflex is started, without building anything."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from checker_console.commands.serve import configure, reflex_command, reflex_environment
+
+
+def test_reflex_runs_with_the_virtualenv_node_and_npm_and_asks_no_one_outside() -> None:
+    env = reflex_environment(port=3100, base={"PATH": "/usr/bin", "DATABASE_URL": "sqlite:///x"})
+
+    assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    assert env["REFLEX_USE_NPM"] == "1"
+    assert env["NPM_CONFIG_REGISTRY"] == "https://registry.npmjs.org/"
+    assert env["REFLEX_CHECK_LATEST_VERSION"] == "0"
+    assert env["CHECKER_APP_URL"] == "http://localhost:3100"
+    assert env["DATABASE_URL"] == "sqlite:///x"
+
+
+def test_settings_already_in_the_environment_are_kept() -> None:
+    base = {"PATH": "/usr/bin", "CHECKER_APP_URL": "https://console.example.org"}
+
+    env = reflex_environment(port=3100, base=base)
+
+    assert env["CHECKER_APP_URL"] == "https://console.example.org"
+
+
+def test_one_port_serves_pages_and_backend_in_production_mode() -> None:
+    command = reflex_command(port=3100, host="127.0.0.1")
+
+    assert command[-9:] == [
+        "run", "--env", "prod", "--frontend-port", "3100", "--backend-port", "3100",
+        "--backend-host", "127.0.0.1",
+    ]  # fmt: skip
+
+
+def test_only_the_demo_offers_to_skip_sample_cases() -> None:
+    demo, serve = argparse.ArgumentParser(), argparse.ArgumentParser()
+    configure(demo, "demo")
+    configure(serve, "serve")
+
+    assert demo.parse_args(["--no-seed"]).no_seed is True
+    assert serve.parse_args([]).port == int(os.environ.get("CHECKER_PORT", "3000"))
+    assert not hasattr(serve.parse_args([]), "no_seed")
