@@ -1,37 +1,61 @@
 """Append to and verify the tamper-evident audit log.
 
-Appends take a lock on the single ``AuditHead`` row (``FOR UPDATE`` on PostgreSQL; SQLite's
-write transaction already serialises), so concurrent writers extend one chain, never fork it.
-The lock is held only until the surrounding transaction commits.
+Every append extends one global chain. The chain's tip lives in the single ``AuditHead`` row;
+appending updates that row and inserts the event in one statement on PostgreSQL (two on SQLite),
+the database computing the new hash with ``sha256()``. Concurrent writers queue on that row's
+lock, which is held from this statement to the end of the surrounding transaction, so the chain
+never forks and the lock costs each transaction one round trip, not three.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.audit_chain import (
     GENESIS_HASH,
     ChainBreak,
-    canonical_payload,
+    canonical_body,
     chain_hash,
 )
 from checker_console.domain.lifecycle import AuditRecord
 from checker_console.store.models import AuditEvent, AuditHead
 
+# sequence + 1 and the new hash are computed from the row's current values, after any wait for
+# the lock; prev_hash = hash keeps the old tip, since every SET reads the row as it was.
+_ADVANCE_HEAD_PG = text(
+    "WITH head AS ("
+    " UPDATE audithead SET prev_hash = hash, sequence = sequence + 1,"
+    " hash = encode(sha256(convert_to(hash || :nl || CAST(sequence + 1 AS TEXT) || :nl || :body,"
+    " 'UTF8')), 'hex')"
+    " WHERE id = 1 RETURNING sequence, prev_hash, hash)"
+    " INSERT INTO auditevent (sequence, occurred_at, actor, action, application_id, detail,"
+    " prev_hash, hash)"
+    " SELECT sequence, :occurred_at, :actor, :action, :application_id, CAST(:detail AS JSON),"
+    " prev_hash, hash FROM head RETURNING id, sequence, prev_hash, hash"
+)
+_ADVANCE_HEAD_SQLITE = text(
+    "UPDATE audithead SET prev_hash = hash, sequence = sequence + 1,"
+    " hash = lower(hex(sha256(hash || :nl || CAST(sequence + 1 AS TEXT) || :nl || :body)))"
+    " WHERE id = 1 RETURNING sequence, prev_hash, hash"
+)
+_INSERT_EVENT_SQLITE = text(
+    "INSERT INTO auditevent (sequence, occurred_at, actor, action, application_id, detail,"
+    " prev_hash, hash) VALUES (:sequence, :occurred_at, :actor, :action, :application_id,"
+    " :detail, :prev_hash, :hash) RETURNING id"
+)
 
-def _lock_head(session: Session) -> AuditHead:
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, sequence=0, hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
-    return head
+
+def _stored_time(value: datetime) -> datetime:
+    """What ``UTCDateTime`` stores: naive UTC (raw SQL bypasses the column type)."""
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def append_audit(
@@ -44,35 +68,48 @@ def append_audit(
     occurred_at: datetime | None = None,
 ) -> AuditEvent:
     """Add one event to the chain inside the caller's transaction (the caller commits)."""
-    head = _lock_head(session)
     when = occurred_at or utcnow()
-    sequence = head.sequence + 1
     clean_detail = detail or {}
-    payload = canonical_payload(
-        sequence=sequence,
+    body = canonical_body(
         occurred_at=when,
         actor=actor,
         action=action,
         application_id=application_id,
         detail=clean_detail,
     )
-    digest = chain_hash(head.hash, payload)
-    event = AuditEvent(
+    params: dict[str, Any] = {
+        "nl": "\n",
+        "body": body,
+        "occurred_at": _stored_time(when),
+        "actor": actor,
+        "action": action,
+        "application_id": application_id,
+        "detail": json.dumps(clean_detail, default=str),
+    }
+    session.flush()  # pending ORM changes first, so the event follows what it describes
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(_ADVANCE_HEAD_PG, params).one()
+        event_id, sequence, prev_hash, digest = row
+    else:
+        sequence, prev_hash, digest = session.execute(_ADVANCE_HEAD_SQLITE, params).one()
+        params.update(
+            sequence=sequence,
+            prev_hash=prev_hash,
+            hash=digest,
+            occurred_at=_stored_time(when).strftime("%Y-%m-%d %H:%M:%S.%f"),
+        )
+        event_id = session.execute(_INSERT_EVENT_SQLITE, params).scalar_one()
+    return AuditEvent(
+        id=event_id,
         sequence=sequence,
         occurred_at=when,
         actor=actor,
         action=action,
         application_id=application_id,
         detail=clean_detail,
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
         hash=digest,
     )
-    head.sequence = sequence
-    head.hash = digest
-    session.add(event)
-    session.add(head)
-    session.flush()
-    return event
 
 
 def append_record(session: Session, record: AuditRecord) -> AuditEvent:
@@ -122,15 +159,14 @@ def verify_audit_chain(session: Session) -> VerifyResult:
             )
         if event.prev_hash != prev_hash:
             breaks.append(ChainBreak(event.sequence, "link to the previous event does not match"))
-        payload = canonical_payload(
-            sequence=event.sequence,
+        body = canonical_body(
             occurred_at=event.occurred_at,
             actor=event.actor,
             action=event.action,
             application_id=event.application_id,
             detail=event.detail,
         )
-        if chain_hash(event.prev_hash, payload) != event.hash:
+        if chain_hash(event.prev_hash, event.sequence, body) != event.hash:
             breaks.append(ChainBreak(event.sequence, "content was changed after it was written"))
         prev_hash = event.hash
         expected_sequence = event.sequence + 1

@@ -7,6 +7,7 @@ That single writer at a time is also what makes a claim atomic on SQLite.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,10 @@ from sqlmodel import Session
 _engines: dict[str, Engine] = {}
 
 
+def _sha256_bytes(data: bytes | str) -> bytes:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).digest()
+
+
 def _prepare_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -29,6 +34,8 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # PostgreSQL has sha256() built in; the audit chain's one-statement append needs it here too.
+        dbapi_connection.create_function("sha256", 1, _sha256_bytes, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

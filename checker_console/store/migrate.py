@@ -31,7 +31,7 @@ def ensure_audit_head(connection: Connection) -> None:
     """The audit chain's tip row must exist before two writers race to create it."""
     connection.execute(
         text(
-            "INSERT INTO audithead (id, sequence, hash) SELECT 1, 0, :genesis "
+            "INSERT INTO audithead (id, sequence, hash, prev_hash) SELECT 1, 0, :genesis, :genesis "
             "WHERE NOT EXISTS (SELECT 1 FROM audithead WHERE id = 1)"
         ),
         {"genesis": "0" * 64},

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 13:01:45.767835
+Create Date: 2026-11-25 13:12:33.382926
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sequence', sa.BigInteger(), nullable=False),
     sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('prev_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('logintransaction',
