@@ -1,1 +1,1 @@
-"""Benchmarks: each compares against a baseline measured in the same run (see docs/BENCHMARKS.md)."""
+"""Benchmarks: each measures its baseline in the same run (figures in docs/BENCHMARKS.md)."""

@@ -12,7 +12,10 @@ import sys
 from collections.abc import Sequence
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("checker_console.commands.serve", "migrate, seed sample cases if empty, serve on :3000"),
+    "demo": (
+        "checker_console.commands.serve",
+        "migrate, seed sample cases if empty, serve on :3000",
+    ),
     "serve": ("checker_console.commands.serve", "migrate and serve the console"),
     "migrate": ("checker_console.commands.migrate", "apply database migrations"),
     "seed": ("checker_console.sample.command", "generate synthetic sample cases"),

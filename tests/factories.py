@@ -23,7 +23,9 @@ PATH_TO: dict[CaseStatus, list[CaseEvent]] = {
 }
 
 
-def make_org(session: Session, code: str = "RX1", name: str = "Riverside University") -> Organisation:
+def make_org(
+    session: Session, code: str = "RX1", name: str = "Riverside University"
+) -> Organisation:
     existing = session.exec(select(Organisation).where(Organisation.code == code)).first()
     if existing:
         return existing

@@ -7,6 +7,7 @@ through the console's own image route, which checks who is asking.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -73,10 +74,8 @@ class LocalBlobStore:
             return False
 
     def delete(self, key: str) -> None:
-        try:
+        with contextlib.suppress(BlobNotFound):
             self._path(key).unlink(missing_ok=True)
-        except BlobNotFound:
-            pass
 
 
 def get_blob_store(root: Path | None = None) -> BlobStore:

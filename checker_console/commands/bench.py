@@ -1,4 +1,4 @@
-"""``checker-console bench NAME``: run ``bench/NAME.py``; its last line is ``RESULT key=value ...``."""
+"""``checker-console bench NAME``: run ``bench/NAME.py``; it ends with ``RESULT key=value ...``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import bench
 
 
 def _names() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_"))
+    return sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_")
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

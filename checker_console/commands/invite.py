@@ -12,8 +12,12 @@ from checker_console.store.migrate import migrate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="CSV with columns given_name, family_name, "
-                        "date_of_birth (YYYY-MM-DD), email, mobile, org_code, cohort")
+    parser.add_argument(
+        "file",
+        type=Path,
+        help="CSV with columns given_name, family_name, "
+        "date_of_birth (YYYY-MM-DD), email, mobile, org_code, cohort",
+    )
     parser.add_argument("--actor", default="cli", help="who is importing, for the audit log")
 
 
@@ -24,7 +28,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"No file at {args.file}: check the path.", file=sys.stderr)
         return 2
     except UnicodeDecodeError:
-        print(f"{args.file} is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.", file=sys.stderr)
+        print(
+            f"{args.file} is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.",
+            file=sys.stderr,
+        )
         return 2
     migrate(get_engine())
     try:

@@ -125,7 +125,8 @@ def start_demo_standins(*, port: int) -> None:
     start_downstream_standins(settings)
     print(
         f"Stand-ins: CIS2 sign-in {settings.cis2_issuer}, CIM {settings.cim_base_url}, "
-        f"GOV.UK Notify {settings.notify_base_url} (sent emails: {settings.notify_base_url}/mailbox)",
+        f"GOV.UK Notify {settings.notify_base_url} "
+        f"(sent emails: {settings.notify_base_url}/mailbox)",
         flush=True,
     )
 
@@ -147,7 +148,9 @@ def _print_welcome(port: int, *, demo: bool) -> None:
         f"When it is ready, open {base}/cases",
     ]
     if demo:
-        lines.append(f"Sign in with the CIS2 stand-in at {base}/ (choose a demo person), or directly:")
+        lines.append(
+            f"Sign in with the CIS2 stand-in at {base}/ (choose a demo person), or directly:"
+        )
         lines += [
             f"  {user.display_name:<12} {user.role:<8} {base}/auth/demo-sign-in?user={user.user_id}"
             for user in DEMO_USERS

@@ -20,5 +20,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for chain_break in result.breaks[:20]:
         print(f"Event {chain_break.sequence}: {chain_break.reason}")
-    print(f"Audit log tampered with: {len(result.breaks)} problem(s) in {result.events_checked} events.")
+    print(
+        f"Audit log tampered with: {len(result.breaks)} problem(s) "
+        f"in {result.events_checked} events."
+    )
     return 1

@@ -29,7 +29,7 @@ class InvitationRow:
     cohort: str
 
     def import_key(self, attempt: int = 1) -> str:
-        """Same person, same organisation, cohort and attempt: the same key, so re-imports add nothing."""
+        """Same person, organisation, cohort and attempt: same key, so re-imports add nothing."""
         parts = [
             self.org_code,
             self.cohort.casefold(),
@@ -64,12 +64,17 @@ def parse_date_of_birth(raw: str, today: date) -> date:
     if parsed is None:
         raise RowProblem(f"date_of_birth {text!r} is not a real date: enter it as YYYY-MM-DD")
     if parsed >= today:
-        raise RowProblem(f"date_of_birth {text} is not in the past: enter a date of birth in the past")
+        raise RowProblem(
+            f"date_of_birth {text} is not in the past: enter a date of birth in the past"
+        )
     if parsed.year < OLDEST_PLAUSIBLE_YEAR:
         raise RowProblem(f"date_of_birth {text} is before {OLDEST_PLAUSIBLE_YEAR}: check the year")
     age = today.year - parsed.year - ((today.month, today.day) < (parsed.month, parsed.day))
     if age < MINIMUM_AGE:
-        raise RowProblem(f"date_of_birth {text} makes the applicant {age}: applicants must be {MINIMUM_AGE} or over")
+        raise RowProblem(
+            f"date_of_birth {text} makes the applicant {age}: "
+            f"applicants must be {MINIMUM_AGE} or over"
+        )
     return parsed
 
 
@@ -84,13 +89,17 @@ def validate_row(raw: dict[str, str | None], today: date) -> InvitationRow:
     dob = parse_date_of_birth(values["date_of_birth"], today)
     email = values["email"].lower()
     if not EMAIL_RE.match(email):
-        raise RowProblem(f"email {values['email']!r} is not an email address: check it, like name@example.org")
+        raise RowProblem(
+            f"email {values['email']!r} is not an email address: check it, like name@example.org"
+        )
     mobile = re.sub(r"[\s()-]", "", values["mobile"])
     if not MOBILE_RE.match(mobile):
         raise RowProblem(f"mobile {values['mobile']!r} is not a UK mobile number: use 07xxx xxxxxx")
     org_code = values["org_code"].upper()
     if not ORG_CODE_RE.match(org_code):
-        raise RowProblem(f"org_code {values['org_code']!r} is not an organisation code (3-10 letters or digits)")
+        raise RowProblem(
+            f"org_code {values['org_code']!r} is not an organisation code (3-10 letters or digits)"
+        )
     return InvitationRow(
         given_name=values["given_name"],
         family_name=values["family_name"],

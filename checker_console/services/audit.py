@@ -137,7 +137,10 @@ def _events_in_order(session: Session, batch: int = 5000) -> Iterator[AuditEvent
     last = 0
     while True:
         rows = session.exec(
-            select(AuditEvent).where(AuditEvent.sequence > last).order_by(AuditEvent.sequence).limit(batch)
+            select(AuditEvent)
+            .where(AuditEvent.sequence > last)
+            .order_by(AuditEvent.sequence)
+            .limit(batch)
         ).all()
         if not rows:
             return

@@ -23,7 +23,7 @@ LEASE_SWEEP_SECONDS = 15.0
 
 
 class LeaseSweeper:
-    """Returns cases whose lease ran out (closed tab, idle checker) to the queue, every few seconds."""
+    """Returns cases whose lease ran out (closed tab, idle checker) to the queue."""
 
     def __init__(self, interval_s: float = LEASE_SWEEP_SECONDS) -> None:
         self.interval_s = interval_s
@@ -51,7 +51,7 @@ class LeaseSweeper:
 
 @asynccontextmanager
 async def embedded_background(settings: Settings | None = None) -> AsyncIterator[None]:
-    """Run the lease sweeper, and the outbox worker where settings ask for it, while the app runs."""
+    """Run the lease sweeper, and the outbox worker if settings ask, while the app runs."""
     settings = settings or get_settings()
     sweeper = LeaseSweeper().start()
     worker = start_background_worker(settings) if settings.embedded_worker else None

@@ -45,7 +45,9 @@ class InvitationFileRefused(ValueError):
     """The file as a whole cannot be read (wrong columns, not CSV): nothing was imported."""
 
 
-def get_or_create_organisation(session: Session, code: str, name: str | None = None) -> Organisation:
+def get_or_create_organisation(
+    session: Session, code: str, name: str | None = None
+) -> Organisation:
     org = session.exec(select(Organisation).where(Organisation.code == code)).first()
     if org is None:
         org = Organisation(code=code, name=name or code)
@@ -104,12 +106,16 @@ def create_invitation(
         london(now).date(),
     )
     org = get_or_create_organisation(session, row.org_code, org_name)
-    existing = session.exec(select(Invitation).where(Invitation.import_key == row.import_key())).first()
+    existing = session.exec(
+        select(Invitation).where(Invitation.import_key == row.import_key())
+    ).first()
     if existing is not None:
         return existing
     invitation = _new_invitation(session, row, org=org, now=now)
     session.flush()
-    append_audit(session, actor=actor, action="invitation.create", detail={"invitation": invitation.id})
+    append_audit(
+        session, actor=actor, action="invitation.create", detail={"invitation": invitation.id}
+    )
     return invitation
 
 
@@ -119,8 +125,8 @@ def _read_rows(text: str) -> Iterable[tuple[int, dict[str, str | None]]]:
     missing = [name for name in FIELDS if name not in header and name != "cohort"]
     if missing:
         raise InvitationFileRefused(
-            f"The file has no column for {', '.join(missing)}. The first line must name the columns: "
-            + ",".join(FIELDS)
+            f"The file has no column for {', '.join(missing)}. "
+            "The first line must name the columns: " + ",".join(FIELDS)
         )
     reader.fieldnames = header
     for record in reader:
@@ -152,7 +158,9 @@ def import_invitations(
         first = seen.setdefault(row.person_key(), line)
         if first != line:
             report.errors.append(
-                RowError(line, f"duplicate of line {first} ({row.email} in {row.org_code}): remove one")
+                RowError(
+                    line, f"duplicate of line {first} ({row.email} in {row.org_code}): remove one"
+                )
             )
             continue
         good.append((line, row))
@@ -162,7 +170,9 @@ def import_invitations(
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         existing_keys.update(
-            session.exec(select(Invitation.import_key).where(Invitation.import_key.in_(chunk))).all()
+            session.exec(
+                select(Invitation.import_key).where(Invitation.import_key.in_(chunk))
+            ).all()
         )
     orgs: dict[str, Organisation] = {}
     for done, (_, row) in enumerate(good, start=1):

@@ -34,7 +34,7 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
-        # PostgreSQL has sha256() built in; the audit chain's one-statement append needs it here too.
+        # PostgreSQL has sha256() built in; the one-statement audit append needs it here too.
         dbapi_connection.create_function("sha256", 1, _sha256_bytes, deterministic=True)
 
     @event.listens_for(engine, "begin")
@@ -91,5 +91,9 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def is_postgres(session_or_engine: Session | Engine) -> bool:
-    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    bind = (
+        session_or_engine.get_bind()
+        if isinstance(session_or_engine, Session)
+        else session_or_engine
+    )
     return bind.dialect.name == "postgresql"

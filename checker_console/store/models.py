@@ -164,7 +164,9 @@ class SampleTruth(SQLModel, table=True):
 
     application_id: int = Field(foreign_key="application.id", primary_key=True)
     expected_outcome: str = Field(max_length=16)
-    expected_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    expected_reasons: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     defects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     seed: int
     note: str = Field(default="", max_length=1000)

@@ -65,6 +65,8 @@ def test_concurrent_writers_extend_one_unbroken_chain(engine: Engine) -> None:
 
     with Session(engine) as session:
         result = verify_audit_chain(session)
-        sequences = [e.sequence for e in session.exec(select(AuditEvent).order_by(AuditEvent.sequence))]
+        sequences = [
+            e.sequence for e in session.exec(select(AuditEvent).order_by(AuditEvent.sequence))
+        ]
     assert result.ok, result.breaks
     assert sequences == list(range(1, 41))

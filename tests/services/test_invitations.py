@@ -17,7 +17,9 @@ from checker_console.store.models import Invitation, Organisation
 MIXED = (Path(__file__).parent.parent / "fixtures" / "invitations_mixed.csv").read_text()
 
 
-def test_good_rows_are_imported_and_each_bad_row_is_reported_with_its_line(session: Session) -> None:
+def test_good_rows_are_imported_and_each_bad_row_is_reported_with_its_line(
+    session: Session,
+) -> None:
     report = import_invitations(session, MIXED)
     session.commit()
 
