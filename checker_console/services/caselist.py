@@ -38,9 +38,9 @@ STATUS_LABELS: dict[str, str] = {
     CaseStatus.APPROVED: "Approved",
     CaseStatus.REJECTED: "Rejected",
     CaseStatus.REFERRED: "Referred",
-    CaseStatus.PROFILE_PENDING: "Profile pending",
+    CaseStatus.PROFILE_PENDING: "Profile being created",
     CaseStatus.PROFILE_CREATED: "Profile created",
-    CaseStatus.PROFILE_FAILED: "Profile failed",
+    CaseStatus.PROFILE_FAILED: "Profile creation failed",
 }
 
 #: Statuses still waiting on the team, so an SLA date in the past means a breach.

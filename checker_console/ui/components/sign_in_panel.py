@@ -3,6 +3,10 @@
 Signing in is always through NHS CIS2 (``/auth/cis2/start``; in the demo, the CIS2 stand-in).
 In demo mode there are also direct links to the ``/auth/demo-sign-in`` route, which sets the
 same HttpOnly session cookie without the CIS2 round trip.
+
+Reflex renders ``rx.el.a`` as a React Router link, which would look for a page called
+``/auth/cis2/start`` in the browser and show "404". These links go to server routes, so they
+ask for a full document navigation (``reload_document``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ def sign_in_panel() -> rx.Component:
             href="/auth/cis2/start",
             class_name="button",
             id="cis2-sign-in",
+            reload_document=True,
         ),
         rx.cond(SessionState.demo_mode, _demo_users()),
     )
@@ -37,6 +42,7 @@ def _demo_users() -> rx.Component:
             rx.el.a(
                 f"Sign in as {user.display_name}",
                 href=f"/auth/demo-sign-in?user={user.user_id}",
+                reload_document=True,
             ),
             f" – {ROLE_TITLES.get(user.role, user.role)}",
         )

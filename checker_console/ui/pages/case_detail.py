@@ -1,8 +1,11 @@
-"""``/cases/[case_id]``: one case, read only: its details and its documents.
+"""``/cases/[case_id]``: one case: its details, its documents, and where it stands downstream.
 
 Document images appear only for someone allowed to see them (a lead or QA reviewer, or the
 checker the case is leased to); everyone else sees the list of documents without pictures.
 The image route enforces the same rule again and audits each view.
+
+An approved (or rejected) case also shows its "Downstream" panel: the CIS profile and the
+emails sent. A team lead can retry a case whose profile creation failed from here.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.clock import utcnow
 from checker_console.services.caselist import CaseOverview, case_overview, status_label
+from checker_console.services.downstream import downstream_status
 from checker_console.services.sessions import SignedInUser, may_view_case_images
 from checker_console.ui.calls import run_service
+from checker_console.ui.components.downstream_panel import (
+    SHOWN_FOR,
+    Line,
+    downstream_panel,
+    email_lines,
+    profile_lines,
+)
 from checker_console.ui.components.layout import template
+from checker_console.ui.components.profile_retry import ProfileRetry
 from checker_console.ui.components.status_tag import status_class, status_shape, status_tag
 from checker_console.ui.format import london_time, long_date
 from checker_console.ui.state import SessionState
@@ -35,9 +47,10 @@ class DocumentView:
     alt: str
 
 
-class CaseDetailState(SessionState):
+class CaseDetailState(ProfileRetry, SessionState):
     found: bool = False
     loaded: bool = False
+    case_id: int = 0
     heading: str = ""
     status_label: str = ""
     status_shape: str = ""
@@ -45,12 +58,17 @@ class CaseDetailState(SessionState):
     details: list[DetailLine] = []
     documents: list[DocumentView] = []
     images_allowed: bool = False
+    downstream_shown: bool = False
+    profile_lines: list[Line] = []
+    email_lines: list[Line] = []
+    can_retry: bool = False
 
     @rx.event
     async def load_case(self):  # noqa: ANN201 - an async generator of state updates
         """Forget the previous case at once (client-side navigation keeps state), then load."""
-        self.found = self.loaded = False
+        self.found = self.loaded = self.downstream_shown = False
         self.details, self.documents = [], []
+        self.retry_message, self.confirming_case_id = "", 0
         yield
         user = await self.signed_in_user()
         if user is None:
@@ -61,10 +79,26 @@ class CaseDetailState(SessionState):
         self.found = overview is not None
         if overview is not None:
             self._show(overview, user)
+            await self._load_downstream()
+
+    async def _after_retry(self) -> None:
+        await self._load_downstream()
+
+    async def _load_downstream(self) -> None:
+        """The panel's lines, for cases that have gone past the decision."""
+        status = await run_service(downstream_status, self.case_id)
+        self.status_label = status_label(status.case_status)
+        self.status_shape = status_shape(status.case_status)
+        self.status_class = status_class(status.case_status)
+        self.downstream_shown = status.case_status in SHOWN_FOR
+        self.profile_lines = profile_lines(status)
+        self.email_lines = email_lines(status)
+        self.can_retry = status.can_retry
 
     def _show(self, overview: CaseOverview, user: SignedInUser) -> None:
         case = overview.case
         overdue = " (overdue)" if case.is_overdue(utcnow()) else ""
+        self.case_id = case.id
         self.heading = case.full_name
         self.status_label = status_label(case.status)
         self.status_shape = status_shape(case.status)
@@ -118,6 +152,7 @@ def _case() -> rx.Component:
             ),
             class_name="summary-list",
         ),
+        rx.cond(state.downstream_shown, downstream_panel(state)),
         rx.el.h2("Documents"),
         rx.cond(
             state.images_allowed,
