@@ -4,14 +4,16 @@ The browser never holds identity: the HttpOnly session cookie reaches the server
 websocket handshake (``self.router.headers.cookie``), and each handler turns it back into a user
 with ``services.sessions.resolve_session``. The vars below are only what the header shows.
 Page states subclass :class:`SessionState` and start every handler with
-``user = await self.signed_in_user()``.
+``user = await self.signed_in_user()``, or, for a handler only some roles may use,
+``user = await self.user_with_role(LEAD, handler="...")``, which refuses and audits anyone else.
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
-from checker_console.domain.roles import CONSOLE_ROLES
+from checker_console.domain.roles import CONSOLE_ROLES, LEAD
+from checker_console.services.authorization import authorize, refusal_message
 from checker_console.services.sessions import (
     SignedInUser,
     cookie_value_from_header,
@@ -29,6 +31,10 @@ class SessionState(rx.State):
     role_label: str = ""
     #: Leads and QA reviewers see identity images of any case (a checker only of leased cases).
     sees_every_case: bool = False
+    #: Shows the lead's navigation and buttons; every lead handler still checks on the server.
+    is_lead: bool = False
+    #: Set when this browser asked for something its role may not do.
+    refusal: str = ""
     demo_mode: bool = False
 
     def _cookie_value(self) -> str | None:
@@ -42,14 +48,27 @@ class SessionState(rx.State):
             return None
         return user
 
+    async def user_with_role(self, role: str, *, handler: str) -> SignedInUser | None:
+        """The signed-in user if they hold ``role``; otherwise None, with the refusal audited
+        (``ui.refused``) and shown. ``handler`` names the handler for the audit record."""
+        user = await self.signed_in_user()
+        if user is None:
+            return None
+        if not await run_service(authorize, user, role, handler=handler):
+            self.refusal = refusal_message(role)
+            return None
+        return user
+
     def _show_user(self, user: SignedInUser | None) -> None:
         self.session_checked = True
+        self.refusal = ""
         self.demo_mode = get_settings().demo_mode
         self.signed_in = user is not None
         self.has_console_role = bool(user and user.has_any_role(CONSOLE_ROLES))
         self.display_name = user.display_name if user else ""
         self.role_label = user.role_label if user else ""
         self.sees_every_case = bool(user and user.sees_every_case)
+        self.is_lead = bool(user and LEAD in user.roles)
 
     @rx.event
     async def check_session(self) -> None:

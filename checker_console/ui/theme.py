@@ -148,8 +148,9 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
 .workspace {{ display: flex; flex-direction: column; gap: 6px; }}
 .case-bar {{ display: flex; align-items: center; gap: 14px; min-height: 34px; }}
 .case-bar__heading {{ font-size: 1.125rem; margin: 0; white-space: nowrap; }}
-.case-bar__fact {{ color: {SECONDARY_TEXT}; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }}
+.case-bar__heading:focus {{ outline: none; }}
+.case-bar__fact {{ min-width: 0; color: {SECONDARY_TEXT}; font-size: 0.8125rem;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .case-bar__actions {{ margin-left: auto; display: flex; gap: 6px; flex: none; }}
 .overdue-inline {{ color: #a11d13; }}
 .workspace__grid {{ flex: 1; min-height: 0; display: grid; gap: 12px;
@@ -160,16 +161,18 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
   text-overflow: ellipsis; }}
 .viewer {{ flex: 1; min-height: 0; display: flex; flex-direction: column;
   border: 1px solid {BORDER}; }}
-.viewer-toolbar {{ display: flex; flex-wrap: wrap; align-items: center; gap: 2px; padding: 2px;
+.viewer-toolbar {{ display: flex; flex-wrap: nowrap; align-items: center; gap: 2px; padding: 2px;
+  overflow: hidden;
   background: #f0f4f5; border-bottom: 1px solid {BORDER}; }}
-.viewer-button {{ font: 12px/1.2 Arial, sans-serif; min-width: 26px; padding: 3px 5px;
+.viewer-button {{ flex: none; font: 12px/1.2 Arial, sans-serif; min-width: 24px; padding: 3px 4px;
   color: {TEXT}; background: #fff; border: 1px solid #aeb7bd; border-radius: 2px;
   cursor: pointer; }}
 .viewer-button:hover {{ background: #e8edee; }}
 .viewer-button[aria-pressed="true"] {{ background: {NHS_BLUE}; color: #fff; }}
 .viewer-button:focus {{ outline: 3px solid {FOCUS}; outline-offset: 0;
   box-shadow: inset 0 0 0 2px {TEXT}; }}
-.viewer-status {{ margin-left: auto; padding: 0 4px; font-size: 12px; color: {SECONDARY_TEXT}; }}
+.viewer-status {{ margin-left: auto; padding: 0 2px; font-size: 11px; color: {SECONDARY_TEXT};
+  white-space: nowrap; }}
 .viewer-frame {{ position: relative; overflow: hidden; flex: 1; min-height: 0;
   background: #e8edee; cursor: grab; touch-action: none; }}
 .viewer-frame:focus {{ outline: 4px solid {FOCUS}; outline-offset: -4px; }}

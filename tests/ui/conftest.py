@@ -12,22 +12,25 @@ run; otherwise those browser tests are skipped with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NoReturn
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from checker_console.devtools.console_server import ConsoleDidNotStart, running_console
+from checker_console.standins.cis2 import Cis2Standin
 from checker_console.store.db import make_engine
 from checker_console.store.migrate import migrate
-from tests.ui.seeding import seed_small_cases
+from tests.ui.seeding import seed_sample_cases, seed_small_cases
+from tests.ui.standins import cis2_for_console, console_environment, register_console
 
 REQUIRE_BROWSER = os.environ.get("CHECKER_REQUIRE_BROWSER") == "1"
 CASE_LIST_URL = re.compile(r".*/cases/?$")
@@ -73,16 +76,59 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def console(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Console]:
+def cis2_standin() -> Iterator[Cis2Standin]:
+    """The NHS CIS2 stand-in ``console`` signs people in with (see ``tests/ui/standins.py``)."""
+    with cis2_for_console() as standin:
+        yield standin
+
+
+@pytest.fixture(scope="session")
+def console(
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str, cis2_standin: Cis2Standin
+) -> Iterator[Console]:
     folder = tmp_path_factory.mktemp("ui-console")
     database_url = f"sqlite:///{folder / 'checker.db'}"
     engine = make_engine(database_url)
     migrate(engine)
     statuses = seed_small_cases(engine, folder / "data" / "blobs")
     engine.dispose()
+    settings = console_environment(cis2_standin)
     try:
-        with running_console(folder, database_url, progress=_progress) as url:
+        with running_console(folder, database_url, env=settings, progress=_progress) as url:
+            register_console(cis2_standin, url)
             yield Console(url=url, statuses=statuses, database_url=database_url)
+    except ConsoleDidNotStart as problem:
+        _cannot_run(str(problem))
+
+
+#: The review console's lease and heartbeat: short, so a test can watch an abandoned case return.
+REVIEW_LEASE_SECONDS = 20
+REVIEW_HEARTBEAT_SECONDS = 4
+
+
+@pytest.fixture(scope="session")
+def review_console(
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str
+) -> Iterator[Console]:
+    """A second console for the queue and review pages, with real synthetic sample cases
+    (documents, selfies, MRZs: about a second each to draw) and a 20-second lease.
+
+    Kept apart from ``console`` so that claiming and deciding cases never changes the case
+    list those tests count.
+    """
+    folder = tmp_path_factory.mktemp("ui-review-console")
+    database_url = f"sqlite:///{folder / 'checker.db'}"
+    engine = make_engine(database_url)
+    migrate(engine)
+    seeded = seed_sample_cases(engine, folder / "data" / "blobs", cases=12)
+    engine.dispose()
+    settings = {
+        "CHECKER_LEASE_SECONDS": str(REVIEW_LEASE_SECONDS),
+        "CHECKER_HEARTBEAT_SECONDS": str(REVIEW_HEARTBEAT_SECONDS),
+    }
+    try:
+        with running_console(folder, database_url, env=settings, progress=_progress) as url:
+            yield Console(url=url, statuses=Counter(queued=seeded), database_url=database_url)
     except ConsoleDidNotStart as problem:
         _cannot_run(str(problem))
 
@@ -109,3 +155,28 @@ def sign_in_as(page: Page, user_id: str) -> None:
     """The demo sign-in, as a person clicks it: it lands on the case list."""
     page.goto(f"/auth/demo-sign-in?user={user_id}")
     page.wait_for_url(CASE_LIST_URL)
+
+
+@pytest.fixture
+def open_as(browser: Browser, review_console: Console) -> Iterator[Callable[..., Page]]:
+    """``open_as("checker.one")``: a fresh browser profile on the review console, signed in.
+
+    Each call is a separate browser context (its own cookies), so two calls are two people.
+    Contexts still open at the end of the test are closed.
+    """
+    contexts: list[BrowserContext] = []
+
+    def open_page(user_id: str, *, width: int = 1366, height: int = 768) -> Page:
+        context = browser.new_context(
+            base_url=review_console.url, viewport={"width": width, "height": height}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in_as(page, user_id)
+        return page
+
+    yield open_page
+    for context in contexts:
+        with contextlib.suppress(Exception):  # a test may have closed it already
+            context.close()

@@ -91,3 +91,13 @@ def seed_small_cases(engine: Engine, blob_dir: Path, count: int = 60) -> Counter
             statuses[status.value] += 1
         session.commit()
     return statuses
+
+
+def seed_sample_cases(engine: Engine, blob_dir: Path, cases: int) -> int:
+    """Real synthetic cases through the intake pipeline (documents, selfie, MRZ); how many."""
+    from checker_console.sample.seeding import seed_cases
+    from checker_console.settings import load_settings
+
+    summary = seed_cases(engine, LocalBlobStore(blob_dir), load_settings(), cases=cases, seed=11)
+    assert not summary.refused, summary.refused
+    return summary.written

@@ -18,6 +18,8 @@ SERVICE_NAME = "Apply for Care ID – checker console"
 
 #: (key, label, route): only pages that exist; placeholders are not allowed.
 NAVIGATION = (("queue", "Queue", "/queue"), ("cases", "Cases", "/cases"))
+#: Shown to team leads only (their pages refuse anyone else on the server as well).
+LEAD_NAVIGATION = (("downstream", "Profiles", "/downstream"),)
 
 
 @dataclass(frozen=True)
@@ -91,16 +93,10 @@ def _header() -> rx.Component:
 
 
 def _navigation(section: str) -> rx.Component:
-    items = [
-        rx.el.li(
-            ReactRouterLink.create(
-                label,
-                to=route,
-                class_name="nav__link",
-                aria_current="page" if key == section else None,
-            )
-        )
-        for key, label, route in NAVIGATION
+    items = [_navigation_item(key, label, route, section) for key, label, route in NAVIGATION]
+    items += [
+        rx.cond(SessionState.is_lead, _navigation_item(key, label, route, section))
+        for key, label, route in LEAD_NAVIGATION
     ]
     return rx.el.nav(
         rx.el.div(rx.el.ul(*items, class_name="nav__list"), class_name="nav__inner"),
@@ -109,10 +105,29 @@ def _navigation(section: str) -> rx.Component:
     )
 
 
+def _navigation_item(key: str, label: str, route: str, section: str) -> rx.Component:
+    return rx.el.li(
+        ReactRouterLink.create(
+            label,
+            to=route,
+            class_name="nav__link",
+            aria_current="page" if key == section else None,
+        )
+    )
+
+
+def _refusal() -> rx.Component:
+    """What a refused handler said (``SessionState.user_with_role``), above the page."""
+    return rx.cond(
+        SessionState.refusal != "",
+        rx.el.div(rx.el.p(SessionState.refusal), class_name="error-summary", role="alert"),
+    )
+
+
 def _gate(content: rx.Component) -> rx.Component:
     return rx.cond(
         SessionState.has_console_role,
-        content,
+        rx.fragment(_refusal(), content),
         rx.cond(
             SessionState.signed_in,
             rx.el.div(

@@ -1,0 +1,1 @@
+"""Tools for developing the console: running the built app for browser tests and benchmarks."""

@@ -1,0 +1,173 @@
+"""The workspace's right-hand facts: invitation vs entered vs document, the aids, and earlier
+attempts. Mismatches are marked with a word and a symbol as well as colour."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from checker_console.ui.pages.review_state import ReviewState
+from checker_console.ui.pages.review_views import (
+    AidView,
+    ComparisonRowView,
+    EarlierAttemptView,
+    ImageView,
+)
+
+
+def _value(text: rx.Var[str], differs: rx.Var[bool]) -> rx.Component:
+    return rx.el.td(
+        rx.cond(
+            differs,
+            rx.el.span(
+                rx.el.span("✕ ", aria_hidden="true"),
+                text,
+                rx.el.span(" (differs)", class_name="visually-hidden"),
+                class_name="compare__differs",
+            ),
+            text,
+        )
+    )
+
+
+def _comparison_row(row: rx.Var[ComparisonRowView]) -> rx.Component:
+    return rx.el.tr(
+        rx.el.th(
+            row.label,
+            rx.cond(row.mismatch, rx.el.span(" Mismatch", class_name="compare__flag")),
+            scope="row",
+        ),
+        rx.el.td(row.invited),
+        _value(row.entered, row.entered_differs),
+        _value(row.document, row.document_differs),
+        class_name=rx.cond(row.mismatch, "compare__row compare__row--mismatch", "compare__row"),
+        title=row.problem,
+    )
+
+
+def comparison_table() -> rx.Component:
+    return rx.el.table(
+        rx.el.caption(
+            "Name and date of birth",
+            rx.cond(
+                ReviewState.mismatch_count > 0,
+                rx.el.strong(
+                    " – ",
+                    ReviewState.mismatch_count.to_string(),
+                    " mismatch",
+                    rx.cond(ReviewState.mismatch_count > 1, "es", ""),
+                    class_name="compare__count",
+                ),
+                rx.el.span(" – all match", class_name="compare__ok"),
+            ),
+        ),
+        rx.el.thead(
+            rx.el.tr(
+                rx.el.td(),
+                rx.el.th("Invitation", scope="col"),
+                rx.el.th("Entered", scope="col"),
+                rx.el.th("Document (MRZ)", scope="col"),
+            )
+        ),
+        rx.el.tbody(rx.foreach(ReviewState.comparison, _comparison_row)),
+        class_name="compare",
+        id="comparison",
+    )
+
+
+def _aid(aid: rx.Var[AidView]) -> rx.Component:
+    return rx.el.li(
+        rx.el.span(aid.icon, class_name="aid__icon", aria_hidden="true"),
+        aid.text,
+        class_name="aid aid--" + aid.tone,
+    )
+
+
+def aids_list() -> rx.Component:
+    return rx.el.ul(
+        rx.foreach(ReviewState.aids, _aid),
+        class_name="aids",
+        aria_label="System findings (aids, not decisions)",
+    )
+
+
+def thumbnail_button(image: rx.Var[ImageView]) -> rx.Component:
+    selected = ReviewState.left_key == image.key
+    return rx.el.li(
+        rx.el.button(
+            rx.el.img(src=image.thumbnail_url, alt="", width="64", height="44"),
+            rx.el.span(image.label, class_name="thumbs__label"),
+            type="button",
+            on_click=ReviewState.show_document(image.key),
+            aria_pressed=rx.cond(selected, "true", "false"),
+            aria_label=rx.cond(selected, image.label + " (showing)", "Show " + image.label),
+            class_name="thumbs__button",
+        )
+    )
+
+
+def _earlier_attempt(attempt: rx.Var[EarlierAttemptView]) -> rx.Component:
+    return rx.el.article(
+        rx.el.h3(attempt.heading, class_name="earlier__heading"),
+        rx.cond(
+            attempt.reasons.length() > 0,
+            rx.el.ul(
+                rx.foreach(attempt.reasons, lambda r: rx.el.li(r)), class_name="earlier__reasons"
+            ),
+            rx.el.p("No rejection reasons recorded.", class_name="earlier__none"),
+        ),
+        rx.el.ul(rx.foreach(attempt.images, thumbnail_button), class_name="thumbs"),
+        class_name="earlier",
+    )
+
+
+def earlier_attempts() -> rx.Component:
+    return rx.el.div(
+        rx.foreach(ReviewState.earlier, _earlier_attempt),
+        class_name="earlier-list",
+    )
+
+
+def _tab(label: rx.Component | str, tab: str) -> rx.Component:
+    return rx.el.button(
+        label,
+        type="button",
+        role="tab",
+        id=f"tab-{tab}",
+        aria_selected=rx.cond(ReviewState.side_tab == tab, "true", "false"),
+        aria_controls="side-panel",
+        on_click=ReviewState.show_tab(tab),
+        class_name="tabs__tab",
+    )
+
+
+def facts_panel() -> rx.Component:
+    """Details (comparison and aids), or the earlier attempts, one at a time: no scrolling."""
+    return rx.el.div(
+        rx.cond(
+            ReviewState.earlier.length() > 0,
+            rx.el.div(
+                _tab("Details", "details"),
+                _tab(
+                    rx.fragment(
+                        "Earlier attempts (", ReviewState.earlier.length().to_string(), ")"
+                    ),
+                    "earlier",
+                ),
+                role="tablist",
+                aria_label="Case facts",
+                class_name="tabs",
+            ),
+        ),
+        rx.el.div(
+            rx.cond(
+                ReviewState.side_tab == "earlier",
+                earlier_attempts(),
+                # With a reject or refer form open the aids make room for it.
+                rx.fragment(comparison_table(), rx.cond(ReviewState.panel == "", aids_list())),
+            ),
+            id="side-panel",
+            role=rx.cond(ReviewState.earlier.length() > 0, "tabpanel", "region"),
+            aria_label="Case facts",
+            class_name="side-panel",
+        ),
+    )

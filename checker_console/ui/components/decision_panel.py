@@ -1,0 +1,215 @@
+"""Checklist, reject and refer forms, the decision buttons, and the NHS-style error summary.
+
+Every button a shortcut presses carries ``data-shortcut``; ``KeyboardShortcuts`` clicks the
+visible one, so a key always does exactly what its button does. Errors show next to their field
+and in a summary at the top that takes focus, as the NHS design system asks.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from checker_console.ui.pages.review_state import ReviewState
+from checker_console.ui.pages.review_views import ChecklistRowView, ErrorView, ReasonView
+
+
+def error_summary() -> rx.Component:
+    def line(error: rx.Var[ErrorView]) -> rx.Component:
+        return rx.el.li(rx.el.a(error.message, href="#" + error.target))
+
+    return rx.cond(
+        ReviewState.errors.length() > 0,
+        rx.el.div(
+            rx.el.h2("There is a problem", class_name="error-summary__title"),
+            rx.el.ul(rx.foreach(ReviewState.errors, line), class_name="error-summary__list"),
+            class_name="error-summary error-summary--dense",
+            role="alert",
+            id="error-summary",
+            tab_index=-1,
+            aria_labelledby="error-summary-title",
+        ),
+    )
+
+
+def _field_error(message: rx.Var[str], error_id: str) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.el.p(
+            rx.el.span("Error: ", class_name="visually-hidden"),
+            message,
+            class_name="field-error",
+            id=error_id,
+        ),
+    )
+
+
+def _checklist_item(row: rx.Var[ChecklistRowView]) -> rx.Component:
+    item_id = "check-" + row.key
+    return rx.el.li(
+        rx.el.input(
+            type="checkbox",
+            id=item_id,
+            checked=row.checked,
+            on_change=ReviewState.toggle_item(row.key),
+            custom_attrs={"data-shortcut": row.shortcut},
+            class_name="check__box",
+        ),
+        rx.el.label(
+            rx.el.kbd(row.shortcut, class_name="key"),
+            row.text,
+            html_for=item_id,
+            class_name="check__label",
+        ),
+        class_name="check",
+    )
+
+
+def checklist() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(
+            "Checklist ",
+            rx.el.span(
+                ReviewState.checked_count.to_string(), " of 8 confirmed", class_name="check__count"
+            ),
+        ),
+        _field_error(ReviewState.error_for_checklist, "checklist-error"),
+        rx.el.ul(rx.foreach(ReviewState.checklist, _checklist_item), class_name="checks"),
+        id="checklist",
+        tab_index=-1,
+        class_name=rx.cond(
+            ReviewState.error_for_checklist != "", "checklist checklist--error", "checklist"
+        ),
+    )
+
+
+def _reason(reason: rx.Var[ReasonView]) -> rx.Component:
+    reason_id = "reason-" + reason.code
+    return rx.el.li(
+        rx.el.input(
+            type="checkbox",
+            id=reason_id,
+            name="reason",
+            value=reason.code,
+            checked=reason.checked,
+            on_change=ReviewState.toggle_reason(reason.code),
+            custom_attrs={"data-shortcut": reason.shortcut},
+            class_name="check__box",
+        ),
+        rx.el.label(
+            rx.el.kbd(reason.shortcut, class_name="key"),
+            reason.label,
+            html_for=reason_id,
+            class_name="check__label",
+        ),
+        class_name="check",
+    )
+
+
+def reject_form() -> rx.Component:
+    return rx.el.form(
+        rx.el.fieldset(
+            rx.el.legend("Reasons for rejecting"),
+            _field_error(ReviewState.error_for_reasons, "reasons-error"),
+            rx.el.ul(rx.foreach(ReviewState.reasons, _reason), class_name="checks"),
+            class_name=rx.cond(
+                ReviewState.error_for_reasons != "", "reasons reasons--error", "reasons"
+            ),
+            id="reasons",
+            tab_index=-1,
+        ),
+        rx.el.label("Message to the applicant (you can edit it)", html_for="applicant-message"),
+        _field_error(ReviewState.error_for_message, "message-error"),
+        rx.el.textarea(
+            default_value=ReviewState.message_default,
+            key=ReviewState.message_version.to_string(),
+            id="applicant-message",
+            name="applicant_message",
+            rows=3,
+            on_blur=ReviewState.note_message,
+            class_name="textarea",
+        ),
+        rx.el.label("Internal note (not sent)", html_for="internal-note"),
+        _field_error(ReviewState.error_for_internal_note, "internal-note-error"),
+        rx.el.textarea(id="internal-note", name="internal_note", rows=1, class_name="textarea"),
+        rx.el.div(
+            rx.el.button("Reject case", type="submit", class_name="button button--warning"),
+            rx.el.button(
+                "Cancel",
+                type="button",
+                on_click=ReviewState.open_panel(""),
+                custom_attrs={"data-shortcut": "Escape"},
+                class_name="button button--secondary",
+            ),
+            class_name="form-actions",
+        ),
+        on_submit=ReviewState.reject,
+        reset_on_submit=False,
+        class_name="decision-form",
+        aria_label="Reject this case",
+        id="reject-form",
+    )
+
+
+def refer_form() -> rx.Component:
+    return rx.el.form(
+        rx.el.label(
+            "Why are you referring this case? (for the team lead)",
+            html_for="refer-note",
+        ),
+        _field_error(ReviewState.error_for_note, "refer-note-error"),
+        rx.el.textarea(id="refer-note", name="note", rows=4, class_name="textarea"),
+        rx.el.div(
+            rx.el.button("Refer case", type="submit", class_name="button"),
+            rx.el.button(
+                "Cancel",
+                type="button",
+                on_click=ReviewState.open_panel(""),
+                custom_attrs={"data-shortcut": "Escape"},
+                class_name="button button--secondary",
+            ),
+            class_name="form-actions",
+        ),
+        on_submit=ReviewState.refer,
+        reset_on_submit=False,
+        class_name="decision-form",
+        aria_label="Refer this case",
+        id="refer-form",
+    )
+
+
+def _decision_button(label: str, key: str, on_click: object, variant: str) -> rx.Component:
+    return rx.el.button(
+        label,
+        rx.el.kbd(key.upper(), class_name="key key--inverse"),
+        type="button",
+        on_click=on_click,
+        custom_attrs={"data-shortcut": key},
+        class_name=f"button {variant} decision-bar__button",
+    )
+
+
+def decision_bar() -> rx.Component:
+    return rx.el.div(
+        _field_error(ReviewState.error_for_decision, "decision-error"),
+        _decision_button("Approve", "a", ReviewState.approve, ""),
+        _decision_button("Reject", "r", ReviewState.open_panel("reject"), "button--warning"),
+        _decision_button("Refer", "f", ReviewState.open_panel("refer"), "button--secondary"),
+        class_name="decision-bar",
+        id="decision-bar",
+        role="group",
+        aria_label="Decision",
+    )
+
+
+def decision_area() -> rx.Component:
+    """The checklist, or the reject or refer form in its place, then the decision buttons."""
+    return rx.el.div(
+        rx.match(
+            ReviewState.panel,
+            ("reject", reject_form()),
+            ("refer", refer_form()),
+            checklist(),
+        ),
+        decision_bar(),
+        class_name="decision-area",
+    )

@@ -1,0 +1,296 @@
+// A document/selfie viewer that works entirely in the browser: zoom (wheel, buttons, keys),
+// pan (drag, arrow keys), rotate in 90-degree steps, reset, brightness, contrast, invert and a
+// magnifier loupe. No server round trip per step; nothing but React.
+//
+// Page-wide keys (+ - [ ] 0 and arrows) go to the "active" viewer: the one last focused,
+// clicked or hovered. Viewers sharing a linkGroup zoom together while linking is switched on.
+import React, { useCallback, useEffect, useRef, useState } from "react";
+
+const MIN_SCALE = 0.2;
+const MAX_SCALE = 12;
+const STEP = 1.25;
+const LOUPE_RADIUS = 90;
+const LOUPE_POWER = 2.5;
+const registry = new Map();
+let activeId = null;
+let linked = false;
+let keysInstalled = false;
+
+// Inputs that take typed text; keys pressed in them are typing, not shortcuts. A focused
+// checkbox, radio or button is not typing: shortcuts keep working after ticking an item.
+const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
+
+function isTyping(target) {
+  if (!target) return false;
+  const tag = (target.tagName || "").toLowerCase();
+  if (tag === "input") return !NOT_TEXT.has((target.type || "text").toLowerCase());
+  return tag === "textarea" || tag === "select" || target.isContentEditable;
+}
+
+function installKeys() {
+  if (keysInstalled || typeof window === "undefined") return;
+  keysInstalled = true;
+  window.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
+    const id = activeId && registry.has(activeId) ? activeId : registry.keys().next().value;
+    const viewer = id ? registry.get(id) : null;
+    if (viewer && viewer.onKey(event.key)) event.preventDefault();
+  });
+}
+
+function broadcastZoom(group, sourceId, factor) {
+  if (!linked || !group) return;
+  registry.forEach((viewer, id) => {
+    if (id !== sourceId && viewer.group === group) viewer.zoomBy(factor, null, false);
+  });
+}
+
+export function setLinkedZoom(value) {
+  linked = value;
+}
+
+// Prefetched images: URL -> object URL of bytes already fetched (and decoded) in this tab, so a
+// viewer given that URL paints at once. The image route answers "no-store", so nothing is kept
+// in the HTTP cache; these live in memory only and are released once no viewer shows them.
+const prefetched = new Map();
+const MAX_PREFETCHED = 16;
+
+function shownSources() {
+  const shown = new Set();
+  registry.forEach((viewer) => shown.add(viewer.src));
+  return shown;
+}
+
+function forgetOldPrefetches(keep) {
+  if (prefetched.size <= MAX_PREFETCHED) return;
+  const shown = shownSources();
+  for (const [url, objectUrl] of prefetched) {
+    if (prefetched.size <= MAX_PREFETCHED) break;
+    if (!keep.has(url) && !shown.has(url)) {
+      URL.revokeObjectURL(objectUrl);
+      prefetched.delete(url);
+    }
+  }
+}
+
+const inFlight = new Map();
+
+function prefetch(url) {
+  if (prefetched.get(url)) return Promise.resolve();
+  if (!inFlight.has(url)) {
+    inFlight.set(url, fetchAndDecode(url).finally(() => inFlight.delete(url)));
+  }
+  return inFlight.get(url);
+}
+
+async function fetchAndDecode(url) {
+  try {
+    const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const objectUrl = URL.createObjectURL(await response.blob());
+    const image = new Image();
+    image.src = objectUrl;
+    if (image.decode) await image.decode().catch(() => undefined);
+    prefetched.set(url, objectUrl);
+  } catch (error) {
+    prefetched.delete(url); // the viewer will fetch it normally
+  }
+}
+
+// Loads the given image URLs in the background (the checker's next case). Renders only a
+// hidden marker saying how many are ready, for tests and the benchmark.
+export function ImagePrefetch({ urls }) {
+  const list = urls || [];
+  const key = list.join(" ");
+  const [ready, setReady] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setReady(0);
+    Promise.all(list.map((url) => prefetch(url).then(() => {
+      if (current) setReady((count) => count + 1);
+    })));
+    forgetOldPrefetches(new Set(list));
+    return () => { current = false; };
+  }, [key]);
+  return <span id="image-prefetch" hidden data-wanted={list.length} data-ready={ready} />;
+}
+
+const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
+const initial = { scale: 1, x: 0, y: 0, rotation: 0, brightness: 100, contrast: 100, invert: false };
+
+export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, ...rest }) {
+  const frame = useRef(null);
+  const drag = useRef(null);
+  const [view, setView] = useState(initial);
+  const [loupe, setLoupe] = useState(false);
+  const [lens, setLens] = useState(null);
+  // The src whose image has painted: a new src is "not loaded" from its very first render.
+  const [loadedSrc, setLoadedSrc] = useState(null);
+  const [failed, setFailed] = useState(false);
+  const loaded = loadedSrc === src;
+  const ready = src ? prefetched.get(src) : null;
+  const shown = ready || src;
+
+  useEffect(() => {
+    setView(initial);
+    setFailed(false);
+  }, [src]);
+
+  useEffect(() => {
+    linked = Boolean(linkedZoom);
+  }, [linkedZoom]);
+
+  const zoomBy = useCallback((factor, point, propagate = true) => {
+    setView((v) => {
+      const scale = clamp(v.scale * factor, MIN_SCALE, MAX_SCALE);
+      const real = scale / v.scale;
+      // Keep the point under the cursor still while zooming.
+      const px = point ? point.x : 0;
+      const py = point ? point.y : 0;
+      return { ...v, scale, x: px - (px - v.x) * real, y: py - (py - v.y) * real };
+    });
+    if (propagate) broadcastZoom(linkGroup, viewerId, factor);
+  }, [linkGroup, viewerId]);
+
+  const actions = {
+    zoomIn: () => zoomBy(STEP),
+    zoomOut: () => zoomBy(1 / STEP),
+    rotateLeft: () => setView((v) => ({ ...v, rotation: (v.rotation + 270) % 360 })),
+    rotateRight: () => setView((v) => ({ ...v, rotation: (v.rotation + 90) % 360 })),
+    reset: () => setView(initial),
+    brighter: () => setView((v) => ({ ...v, brightness: clamp(v.brightness + 20, 20, 300) })),
+    darker: () => setView((v) => ({ ...v, brightness: clamp(v.brightness - 20, 20, 300) })),
+    moreContrast: () => setView((v) => ({ ...v, contrast: clamp(v.contrast + 20, 20, 300) })),
+    lessContrast: () => setView((v) => ({ ...v, contrast: clamp(v.contrast - 20, 20, 300) })),
+    invert: () => setView((v) => ({ ...v, invert: !v.invert })),
+    loupe: () => setLoupe((on) => !on),
+    pan: (dx, dy) => setView((v) => ({ ...v, x: v.x + dx, y: v.y + dy })),
+  };
+
+  const onKey = (key) => {
+    const map = {
+      "+": actions.zoomIn, "=": actions.zoomIn, "-": actions.zoomOut, "_": actions.zoomOut,
+      "[": actions.rotateLeft, "]": actions.rotateRight, "0": actions.reset,
+      ArrowLeft: () => actions.pan(60, 0), ArrowRight: () => actions.pan(-60, 0),
+      ArrowUp: () => actions.pan(0, 60), ArrowDown: () => actions.pan(0, -60),
+    };
+    const action = map[key];
+    if (!action) return false;
+    action();
+    return true;
+  };
+
+  const handle = useRef({});
+  handle.current = { onKey, zoomBy, group: linkGroup, src };
+  useEffect(() => {
+    installKeys();
+    const entry = {
+      onKey: (k) => handle.current.onKey(k),
+      zoomBy: (...a) => handle.current.zoomBy(...a),
+      get group() { return handle.current.group; },
+      get src() { return handle.current.src; },
+    };
+    registry.set(viewerId, entry);
+    return () => {
+      registry.delete(viewerId);
+      if (activeId === viewerId) activeId = null;
+    };
+  }, [viewerId]);
+
+  const centrePoint = (event) => {
+    const box = frame.current.getBoundingClientRect();
+    return { x: event.clientX - box.left - box.width / 2, y: event.clientY - box.top - box.height / 2 };
+  };
+
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return undefined;
+    const onWheel = (event) => {
+      event.preventDefault();
+      activeId = viewerId;
+      zoomBy(event.deltaY < 0 ? 1.1 : 1 / 1.1, centrePoint(event));
+    };
+    element.addEventListener("wheel", onWheel, { passive: false });
+    return () => element.removeEventListener("wheel", onWheel);
+  }, [zoomBy, viewerId]);
+
+  const onPointerDown = (event) => {
+    activeId = viewerId;
+    drag.current = { x: event.clientX, y: event.clientY };
+    event.currentTarget.setPointerCapture(event.pointerId);
+  };
+  const onPointerMove = (event) => {
+    if (loupe) {
+      const box = frame.current.getBoundingClientRect();
+      setLens({ x: event.clientX - box.left, y: event.clientY - box.top, w: box.width, h: box.height });
+    }
+    if (!drag.current) return;
+    const dx = event.clientX - drag.current.x;
+    const dy = event.clientY - drag.current.y;
+    drag.current = { x: event.clientX, y: event.clientY };
+    actions.pan(dx, dy);
+  };
+  const onPointerUp = () => {
+    drag.current = null;
+  };
+
+  const filter = `brightness(${view.brightness}%) contrast(${view.contrast}%)${view.invert ? " invert(1)" : ""}`;
+  const transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale}) rotate(${view.rotation}deg)`;
+  const button = (text, title, onClick, pressed) => (
+    <button type="button" className="viewer-button" title={title} aria-label={title}
+      aria-pressed={pressed === undefined ? undefined : pressed} onClick={onClick}>{text}</button>
+  );
+
+  return (
+    <div className="viewer" id={viewerId} data-loaded={loaded ? "true" : "false"}
+      data-src={src || ""} data-prefetched={ready ? "true" : "false"} {...rest}>
+      <div className="viewer-toolbar" role="toolbar" aria-label={`${label} controls`}>
+        {button("+", "Zoom in (+)", actions.zoomIn)}
+        {button("\u2212", "Zoom out (-)", actions.zoomOut)}
+        {button("\u27F2", "Rotate left ([)", actions.rotateLeft)}
+        {button("\u27F3", "Rotate right (])", actions.rotateRight)}
+        {button("Reset", "Reset view (0)", actions.reset)}
+        {button("\u263C+", "Brighter", actions.brighter)}
+        {button("\u263C\u2212", "Darker", actions.darker)}
+        {button("\u25D1+", "More contrast", actions.moreContrast)}
+        {button("\u25D1\u2212", "Less contrast", actions.lessContrast)}
+        {button("Invert", "Invert colours", actions.invert, view.invert)}
+        {button("Loupe", "Magnifier loupe", actions.loupe, loupe)}
+        <span className="viewer-status" aria-live="polite">
+          {Math.round(view.scale * 100)}% · {view.rotation}°
+        </span>
+      </div>
+      <div ref={frame} className="viewer-frame" tabIndex={0} role="img" aria-label={alt}
+        onFocus={() => { activeId = viewerId; }} onMouseEnter={() => { activeId = viewerId; }}
+        onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp}
+        onPointerLeave={() => setLens(null)}
+        data-scale={view.scale.toFixed(3)} data-rotation={view.rotation}>
+        {failed ? <p className="viewer-error">This image could not be loaded. Reload the page; if it
+          still fails, refer the case.</p> : null}
+        {src ? <img src={shown} alt="" draggable={false} decoding="async"
+          onLoad={() => {
+            setLoadedSrc(src);
+            if (window.performance) performance.mark(`painted:${viewerId}:${src}`);
+          }}
+          onError={() => setFailed(true)}
+          style={{ transform, filter, transformOrigin: "center center" }} className="viewer-image" />
+          : <p className="viewer-empty">No image</p>}
+        {loupe && lens && src ? (
+          // An exact replica of the frame, magnified about the pointer and clipped to a circle.
+          <div className="viewer-loupe" aria-hidden="true"
+            style={{ left: lens.x - LOUPE_RADIUS, top: lens.y - LOUPE_RADIUS }}>
+            <div style={{
+              position: "absolute", width: lens.w, height: lens.h, transformOrigin: "0 0",
+              transform: `scale(${LOUPE_POWER})`,
+              left: LOUPE_RADIUS - lens.x * LOUPE_POWER, top: LOUPE_RADIUS - lens.y * LOUPE_POWER,
+            }}>
+              <img src={shown} alt="" draggable={false} className="viewer-image"
+                style={{ transform, filter, transformOrigin: "center center" }} />
+            </div>
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,373 @@
+"""The review page's state: take a case, keep its lease alive, decide, and open the next at once.
+
+Every handler starts from the signed-in user (``signed_in_user``) and calls one service; the
+services re-check that this checker holds the case, so a forged event can do nothing another
+click could not. After a decision the next case is claimed in the same event and its images
+start loading before the decision's confirmation has even been read; the case after that is
+reserved and its images prefetched (``services/prefetch.py``) unless prefetch is switched off
+(``CHECKER_PREFETCH=0``, or ``?prefetch=0`` on the queue or review page, for the benchmark).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import reflex as rx
+
+from checker_console.domain.roles import CHECKER, LEAD
+from checker_console.services.decisions import (
+    CaseNotLeasedToYou,
+    DecisionRefused,
+    DecisionResult,
+    approve_case,
+    refer_case,
+    reject_case,
+)
+from checker_console.services.prefetch import reserve_next_case
+from checker_console.services.queue import (
+    claim_next_case,
+    expire_leases,
+    release_case,
+    renew_lease,
+)
+from checker_console.services.review import Workspace, open_workspace
+from checker_console.services.sessions import SignedInUser
+from checker_console.settings import get_settings
+from checker_console.ui.calls import run_service
+from checker_console.ui.pages.review_views import (
+    AidView,
+    ChecklistRowView,
+    ComparisonRowView,
+    EarlierAttemptView,
+    ErrorView,
+    ImageView,
+    ReasonView,
+    case_values,
+    default_message,
+    error_view,
+    lease_text,
+    reason_views,
+)
+from checker_console.ui.state import SessionState
+
+HEADING_ID = "review-heading"
+OUTCOME_WORDS = {"approved": "approved", "rejected": "rejected", "referred": "referred"}
+
+
+class ReviewState(SessionState):
+    loaded: bool = False
+    may_review: bool = True
+    has_case: bool = False
+    queue_empty: bool = False
+    lease_lost: bool = False
+    lease_message: str = ""
+    announcement: str = ""
+    # The case.
+    case_id: int = 0
+    heading: str = ""
+    facts: str = ""
+    sla_text: str = ""
+    overdue: bool = False
+    held_text: str = ""
+    referral_text: str = ""
+    documents: list[ImageView] = []
+    selfie: list[ImageView] = []
+    left_key: str = ""
+    left_src: str = ""
+    left_alt: str = ""
+    left_label: str = ""
+    comparison: list[ComparisonRowView] = []
+    mismatch_count: int = 0
+    aids: list[AidView] = []
+    earlier: list[EarlierAttemptView] = []
+    side_tab: str = "details"
+    # Deciding.
+    checklist: list[ChecklistRowView] = []
+    panel: str = ""
+    reasons: list[ReasonView] = []
+    message_default: str = ""
+    message_version: int = 0
+    message_edited: bool = False
+    errors: list[ErrorView] = []
+    # The workspace itself.
+    link_zoom: bool = True
+    help_open: bool = False
+    prefetch_urls: list[str] = []
+    prefetch_on: bool = True
+    heartbeat_ms: int = 60_000
+
+    # Computed for the template ------------------------------------------------------------
+
+    @rx.var
+    def error_for_checklist(self) -> str:
+        return self._error("checklist")
+
+    @rx.var
+    def error_for_reasons(self) -> str:
+        return self._error("reasons")
+
+    @rx.var
+    def error_for_message(self) -> str:
+        return self._error("applicant_message")
+
+    @rx.var
+    def error_for_internal_note(self) -> str:
+        return self._error("internal_note")
+
+    @rx.var
+    def error_for_note(self) -> str:
+        return self._error("note")
+
+    @rx.var
+    def error_for_decision(self) -> str:
+        return self._error("decision")
+
+    @rx.var
+    def selfie_src(self) -> str:
+        return self.selfie[0].preview_url if self.selfie else ""
+
+    @rx.var
+    def selfie_alt(self) -> str:
+        return self.selfie[0].alt if self.selfie else "No selfie was sent"
+
+    @rx.var
+    def checked_count(self) -> int:
+        return sum(1 for row in self.checklist if row.checked)
+
+    def _error(self, field: str) -> str:
+        return next((e.message for e in self.errors if e.field == field), "")
+
+    # Taking a case ------------------------------------------------------------------------
+
+    @rx.event
+    async def load_review(self):  # noqa: ANN201 - an async generator of state updates
+        """On page load: resume the case this checker holds, or claim the next one."""
+        self.loaded = False
+        self.prefetch_on = self.router.url.query_parameters.get("prefetch") != "0"
+        self.heartbeat_ms = max(1, get_settings().heartbeat_seconds) * 1000
+        user = await self.signed_in_user()
+        if user is None:
+            return
+        async for update in self._take_next(user):
+            yield update
+
+    @rx.event
+    async def take_next_case(self):  # noqa: ANN201
+        """The N key: claim the next case (after the queue ran dry, or a lease was lost)."""
+        user = await self.signed_in_user()
+        if user is None:
+            return
+        async for update in self._take_next(user):
+            yield update
+
+    async def _take_next(self, user: SignedInUser):  # noqa: ANN202
+        self.may_review = user.has_any_role((CHECKER, LEAD))
+        if not self.may_review:
+            self.loaded = True
+            return
+        await run_service(expire_leases)
+        claimed = await run_service(
+            claim_next_case, checker_id=user.user_id, include_referred=LEAD in user.roles
+        )
+        workspace = None
+        if claimed is not None:
+            try:
+                workspace = await run_service(
+                    open_workspace, case_id=claimed.case_id, checker_id=user.user_id
+                )
+            except CaseNotLeasedToYou as lost:  # expired between the two calls: say so
+                self._lose_lease(lost.message)
+                return
+        self._show(workspace)
+        yield
+        if workspace is not None:
+            yield rx.set_focus(HEADING_ID)
+            await self._reserve_next(user)
+
+    async def _reserve_next(self, user: SignedInUser) -> None:
+        if not (self.prefetch_on and get_settings().prefetch):
+            self.prefetch_urls = []
+            return
+        reservation = await run_service(
+            reserve_next_case, checker_id=user.user_id, include_referred=LEAD in user.roles
+        )
+        self.prefetch_urls = (
+            [f"/images/{d}/preview" for d in reservation.document_ids] if reservation else []
+        )
+
+    def _show(self, workspace: Workspace | None) -> None:
+        self.loaded = True
+        self.lease_lost = False
+        self.lease_message = ""
+        self.errors = []
+        self.panel = ""
+        self.help_open = False
+        self.side_tab = "details"
+        self.has_case = workspace is not None
+        self.queue_empty = workspace is None
+        if workspace is None:
+            self.case_id = 0
+            self.documents, self.selfie, self.earlier, self.checklist = [], [], [], []
+            return
+        for name, value in case_values(workspace).items():
+            setattr(self, name, value)
+        self._show_on_left(self.documents[0] if self.documents else None)
+        self.reasons = reason_views([])
+        self.message_default = ""
+        self.message_edited = False
+        self.message_version += 1
+
+    def _show_on_left(self, image: ImageView | None) -> None:
+        self.left_key = image.key if image else ""
+        self.left_src = image.preview_url if image else ""
+        self.left_alt = image.alt if image else "No document was sent"
+        self.left_label = image.label if image else "No document"
+
+    def _lose_lease(self, message: str) -> None:
+        self.loaded = True
+        self.has_case = False
+        self.lease_lost = True
+        self.lease_message = message
+        self.panel = ""
+        self.prefetch_urls = []
+
+    # While reviewing --------------------------------------------------------------------------
+
+    @rx.event
+    async def heartbeat(self) -> None:
+        """Every minute while the page is open: keep the lease, and the reservation, alive."""
+        if not self.has_case:
+            return
+        user = await self.signed_in_user()
+        if user is None:
+            return
+        try:
+            until = await run_service(renew_lease, case_id=self.case_id, checker_id=user.user_id)
+        except CaseNotLeasedToYou as lost:
+            self._lose_lease(lost.message)
+            return
+        self.held_text = lease_text(until)
+        await self._reserve_next(user)
+
+    @rx.event
+    def show_document(self, key: str) -> None:
+        everything = self.documents + [i for a in self.earlier for i in a.images]
+        self._show_on_left(next((i for i in everything if i.key == key), None))
+
+    @rx.event
+    def show_tab(self, tab: str) -> None:
+        self.side_tab = tab if tab in ("details", "earlier") else "details"
+
+    @rx.event
+    def toggle_link_zoom(self) -> None:
+        self.link_zoom = not self.link_zoom
+
+    @rx.event
+    def toggle_help(self):  # noqa: ANN201
+        self.help_open = not self.help_open
+        return rx.set_focus("shortcut-help-close" if self.help_open else HEADING_ID)
+
+    @rx.event
+    def toggle_item(self, key: str) -> None:
+        for row in self.checklist:
+            if row.key == key:
+                row.checked = not row.checked
+        self.checklist = list(self.checklist)
+        if self.errors and all(row.checked for row in self.checklist):
+            self.errors = [e for e in self.errors if e.field != "checklist"]
+
+    @rx.event
+    async def release(self):  # noqa: ANN201
+        """Hand the case back to the queue and go to the queue page."""
+        user = await self.signed_in_user()
+        if user is None or not self.has_case:
+            return rx.redirect("/queue")
+        # If it had already gone back, the queue page shows where it is now.
+        with contextlib.suppress(CaseNotLeasedToYou):
+            await run_service(release_case, case_id=self.case_id, checker_id=user.user_id)
+        self.has_case = False
+        return rx.redirect("/queue")
+
+    # Deciding -----------------------------------------------------------------------------
+
+    @rx.event
+    def open_panel(self, panel: str):  # noqa: ANN201
+        """R opens the reject panel, F the refer panel; pressing it again closes it."""
+        if not self.has_case:
+            return None
+        self.panel = "" if self.panel == panel else panel
+        self.errors = []
+        if self.panel == "reject":
+            return rx.set_focus("reasons")
+        if self.panel == "refer":
+            return rx.set_focus("refer-note")
+        return rx.set_focus(HEADING_ID)
+
+    @rx.event
+    def toggle_reason(self, code: str) -> None:
+        for reason in self.reasons:
+            if reason.code == code:
+                reason.checked = not reason.checked
+        self.reasons = list(self.reasons)
+        if not self.message_edited:
+            self.message_default = default_message([r.code for r in self.reasons if r.checked])
+            self.message_version += 1
+
+    @rx.event
+    def note_message(self, text: str) -> None:
+        """On leaving the message box: from now on, ticking reasons keeps what they wrote."""
+        self.message_edited = text.strip() != self.message_default.strip()
+        if self.message_edited:
+            self.message_default = text
+
+    @rx.event
+    async def approve(self):  # noqa: ANN201
+        answers = {row.key: row.checked for row in self.checklist}
+        async for update in self._decide(approve_case, checklist=answers):
+            yield update
+
+    @rx.event
+    async def reject(self, form: dict[str, Any]):  # noqa: ANN201
+        chosen = [r.code for r in self.reasons if r.checked]
+        async for update in self._decide(
+            reject_case,
+            reasons=chosen,
+            applicant_message=str(form.get("applicant_message", "")),
+            internal_note=str(form.get("internal_note", "")),
+            checklist={row.key: row.checked for row in self.checklist},
+        ):
+            yield update
+
+    @rx.event
+    async def refer(self, form: dict[str, Any]):  # noqa: ANN201
+        async for update in self._decide(
+            refer_case,
+            note=str(form.get("note", "")),
+            checklist={row.key: row.checked for row in self.checklist},
+        ):
+            yield update
+
+    async def _decide(self, decision: Any, **arguments: Any):  # noqa: ANN202
+        user = await self.signed_in_user()
+        if user is None or not self.has_case:
+            return
+        try:
+            result: DecisionResult = await run_service(
+                decision, case_id=self.case_id, checker_id=user.user_id, **arguments
+            )
+        except DecisionRefused as refused:
+            self.errors = [error_view(refused.field, refused.message)]
+            yield rx.set_focus("error-summary")
+            return
+        except CaseNotLeasedToYou as lost:
+            self._lose_lease(lost.message)
+            yield rx.set_focus("lease-lost")
+            return
+        word = OUTCOME_WORDS.get(str(result.outcome), str(result.outcome))
+        decided = f"Case {result.case_id} {word}."
+        async for update in self._take_next(user):
+            self.announcement = (
+                f"{decided} Now showing case {self.case_id}." if self.has_case else decided
+            )
+            yield update
