@@ -43,24 +43,43 @@ def _field_error(message: rx.Var[str], error_id: str) -> rx.Component:
     )
 
 
-def _checklist_item(row: rx.Var[ChecklistRowView]) -> rx.Component:
-    item_id = "check-" + row.key
+def _shortcut_checkbox(
+    *,
+    box_id: rx.Var[str],
+    checked: rx.Var[bool],
+    on_change: rx.EventHandler | rx.event.EventSpec,
+    shortcut: rx.Var[str],
+    text: rx.Var[str],
+    **input_props: object,
+) -> rx.Component:
+    """A checkbox whose label shows its key; the key ticks it (see shortcuts.jsx)."""
     return rx.el.li(
         rx.el.input(
             type="checkbox",
-            id=item_id,
-            checked=row.checked,
-            on_change=ReviewState.toggle_item(row.key),
-            custom_attrs={"data-shortcut": row.shortcut},
+            id=box_id,
+            checked=checked,
+            on_change=on_change,
+            custom_attrs={"data-shortcut": shortcut},
             class_name="check__box",
+            **input_props,
         ),
         rx.el.label(
-            rx.el.kbd(row.shortcut, class_name="key"),
-            row.text,
-            html_for=item_id,
+            rx.el.kbd(shortcut, class_name="key"),
+            text,
+            html_for=box_id,
             class_name="check__label",
         ),
         class_name="check",
+    )
+
+
+def _checklist_item(row: rx.Var[ChecklistRowView]) -> rx.Component:
+    return _shortcut_checkbox(
+        box_id="check-" + row.key,
+        checked=row.checked,
+        on_change=ReviewState.toggle_item(row.key),
+        shortcut=row.shortcut,
+        text=row.text,
     )
 
 
@@ -83,25 +102,14 @@ def checklist() -> rx.Component:
 
 
 def _reason(reason: rx.Var[ReasonView]) -> rx.Component:
-    reason_id = "reason-" + reason.code
-    return rx.el.li(
-        rx.el.input(
-            type="checkbox",
-            id=reason_id,
-            name="reason",
-            value=reason.code,
-            checked=reason.checked,
-            on_change=ReviewState.toggle_reason(reason.code),
-            custom_attrs={"data-shortcut": reason.shortcut},
-            class_name="check__box",
-        ),
-        rx.el.label(
-            rx.el.kbd(reason.shortcut, class_name="key"),
-            reason.label,
-            html_for=reason_id,
-            class_name="check__label",
-        ),
-        class_name="check",
+    return _shortcut_checkbox(
+        box_id="reason-" + reason.code,
+        checked=reason.checked,
+        on_change=ReviewState.toggle_reason(reason.code),
+        shortcut=reason.shortcut,
+        text=reason.label,
+        name="reason",
+        value=reason.code,
     )
 
 
