@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from checker_console.adapters.cim import (
 )
 from checker_console.standins.faults import Fault, FaultConfig
 from tests.standins.support import CIM_KEY, RunningCim, running_cim, selfie_jpeg
+from tests.support.asyncio_run import run_async
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def create(cim: RunningCim, req: ProfileRequest, **client_options: object) -> Cr
         async with CimClient(base_url=cim.url, api_key=CIM_KEY, **options) as client:  # type: ignore[arg-type]
             return await client.create_profile(req)
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def test_create_returns_a_12_digit_uuid_and_a_repeat_returns_the_same_one(cim: RunningCim) -> None:
@@ -95,7 +95,7 @@ def test_wrong_credentials_fail_without_retrying_and_say_which_setting(cim: Runn
             await client.create_profile(request())
 
     with pytest.raises(CimAuthFailed, match="CHECKER_CIM_API_KEY") as raised:
-        asyncio.run(go())
+        run_async(go())
     assert isinstance(raised.value, CimUnavailable)  # retried later by the outbox, not now
     assert len(raised.value.calls) == 1
 

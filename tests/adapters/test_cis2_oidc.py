@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from checker_console.adapters.cis2 import (
 from checker_console.adapters.cis2_keys import public_jwks
 from checker_console.standins.cis2 import Cis2Standin
 from checker_console.standins.cis2_server import RegisteredClient
+from tests.support.asyncio_run import run_async
 from tests.support.cis2 import choose_person, redirect_params, running_cis2, spoil_next_id_token
 from tests.support.servers import serve_app
 
@@ -69,7 +69,7 @@ class Setup:
 
 
 def run(coroutine: Any) -> Any:
-    return asyncio.run(coroutine)
+    return run_async(coroutine)
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ from tests.standins.support import (
     running_notify,
     selfie_jpeg,
 )
+from tests.support.asyncio_run import run_async
 
 
 @dataclass
@@ -242,13 +243,12 @@ def test_a_live_lease_is_respected_and_an_expired_one_is_taken_over(
 
 
 def _create_directly(stack: Stack, request: object) -> str:
-    import asyncio
 
     async def go() -> str:
         async with CimClient(base_url=stack.cim.url, api_key=CIM_KEY) as client:
             return (await client.create_profile(request)).uuid  # type: ignore[arg-type]
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def test_two_workers_never_claim_the_same_message(stack: Stack, session: Session) -> None:

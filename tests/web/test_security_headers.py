@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from starlette.routing import Route
 
 from checker_console.web.app import build_api
 from checker_console.web.security import SecurityHeadersMiddleware
+from tests.support.asyncio_run import run_async
 from tests.support.servers import app_settings, serve_app
 
 BOOTSTRAP = "window.__reactRouterContext = {};"
@@ -186,7 +186,7 @@ def test_a_page_sent_by_a_server_that_sends_files_itself_is_still_hashed(tmp_pat
         "headers": [(b"accept", b"*/*")], "extensions": {"http.response.pathsend": {}},
         "scheme": "http", "server": ("127.0.0.1", 80), "root_path": "", "http_version": "1.1",
     }  # fmt: skip
-    asyncio.run(wrapped(scope, receive, send))
+    run_async(wrapped(scope, receive, send))
 
     start, finish = sent
     headers = dict(start["headers"])  # type: ignore[call-overload]
