@@ -139,22 +139,27 @@ def reject_form() -> rx.Component:
         rx.el.label("Internal note (not sent)", html_for="internal-note"),
         _field_error(ReviewState.error_for_internal_note, "internal-note-error"),
         rx.el.textarea(id="internal-note", name="internal_note", rows=1, class_name="textarea"),
-        rx.el.div(
-            rx.el.button("Reject case", type="submit", class_name="button button--warning"),
-            rx.el.button(
-                "Cancel",
-                type="button",
-                on_click=ReviewState.open_panel(""),
-                custom_attrs={"data-shortcut": "Escape"},
-                class_name="button button--secondary",
-            ),
-            class_name="form-actions",
-        ),
+        _form_actions("Reject case", "button button--warning"),
         on_submit=ReviewState.reject,
         reset_on_submit=False,
         class_name="decision-form",
         aria_label="Reject this case",
         id="reject-form",
+    )
+
+
+def _form_actions(submit_label: str, submit_class: str) -> rx.Component:
+    """Submit, and Cancel (also Escape), which closes the panel without deciding."""
+    return rx.el.div(
+        rx.el.button(submit_label, type="submit", class_name=submit_class),
+        rx.el.button(
+            "Cancel",
+            type="button",
+            on_click=ReviewState.open_panel(""),
+            custom_attrs={"data-shortcut": "Escape"},
+            class_name="button button--secondary",
+        ),
+        class_name="form-actions",
     )
 
 
@@ -166,17 +171,7 @@ def refer_form() -> rx.Component:
         ),
         _field_error(ReviewState.error_for_note, "refer-note-error"),
         rx.el.textarea(id="refer-note", name="note", rows=4, class_name="textarea"),
-        rx.el.div(
-            rx.el.button("Refer case", type="submit", class_name="button"),
-            rx.el.button(
-                "Cancel",
-                type="button",
-                on_click=ReviewState.open_panel(""),
-                custom_attrs={"data-shortcut": "Escape"},
-                class_name="button button--secondary",
-            ),
-            class_name="form-actions",
-        ),
+        _form_actions("Refer case", "button"),
         on_submit=ReviewState.refer,
         reset_on_submit=False,
         class_name="decision-form",
