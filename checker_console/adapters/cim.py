@@ -118,6 +118,11 @@ def backoff_seconds(
     return rng.uniform(0, min(cap_s, base_s * (2**retry)))
 
 
+def longest_backoff_seconds(retries: int, base_s: float, cap_s: float = MAX_BACKOFF_S) -> float:
+    """The most :func:`backoff_seconds` can add up to over ``retries`` retries."""
+    return sum(min(cap_s, base_s * 2**n) for n in range(retries))
+
+
 def _reason(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -166,7 +171,7 @@ class CimClient:
     @property
     def worst_case_seconds(self) -> float:
         """The longest one ``create_profile`` can take: the worker's lease must be longer."""
-        waits = sum(min(MAX_BACKOFF_S, self.backoff_s * 2**n) for n in range(self.retries))
+        waits = longest_backoff_seconds(self.retries, self.backoff_s)
         # httpx applies the timeout per phase (connect, write, read, pool): allow for all four.
         return (self.retries + 1) * self.timeout_s * 4 + waits
 

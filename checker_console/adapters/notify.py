@@ -23,11 +23,14 @@ from typing import Any
 from notifications_python_client import NotificationsAPIClient
 from notifications_python_client.errors import APIError
 
-from checker_console.adapters.cim import CallRecord, backoff_seconds
+from checker_console.adapters.cim import (
+    RETRYABLE_STATUS,
+    CallRecord,
+    backoff_seconds,
+    longest_backoff_seconds,
+)
 from checker_console.clock import utcnow
 from checker_console.settings import Settings
-
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ class NotifyClient:
     @property
     def worst_case_seconds(self) -> float:
         """The longest one send can take (a lookup and a send per try, each connect + read)."""
-        waits = sum(min(10.0, self.backoff_s * 2**n) for n in range(self.retries))
+        waits = longest_backoff_seconds(self.retries, self.backoff_s)
         return (self.retries + 1) * 2 * self.timeout_s * 2 + waits
 
     def _api(self) -> NotificationsAPIClient:
