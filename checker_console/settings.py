@@ -120,10 +120,10 @@ class Settings:
 def load_settings() -> Settings:
     """Build settings from the environment (uncached: tests change the environment)."""
     data_dir = Path(_env("CHECKER_DATA_DIR", "data")).resolve()
-    default_db = f"sqlite:///{data_dir / 'checker.db'}"
+    database_url = _env("DATABASE_URL", f"sqlite:///{data_dir / 'checker.db'}")
     return Settings(
         data_dir=data_dir,
-        database_url=_env("DATABASE_URL", default_db),
+        database_url=database_url,
         blob_dir=Path(_env("CHECKER_BLOB_DIR", str(data_dir / "blobs"))).resolve(),
         intake_token=_env("CHECKER_INTAKE_TOKEN", "demo-intake-token"),
         demo_mode=_env_bool("CHECKER_DEMO_MODE", True),
@@ -158,9 +158,7 @@ def load_settings() -> Settings:
         outbox_lease_seconds=_env_int("CHECKER_OUTBOX_LEASE_SECONDS", 120),
         outbox_poll_ms=_env_int("CHECKER_OUTBOX_POLL_MS", 200),
         worker_concurrency=_env_int("CHECKER_WORKER_CONCURRENCY", 8),
-        embedded_worker=_env_bool(
-            "CHECKER_EMBEDDED_WORKER", os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
-        ),
+        embedded_worker=_env_bool("CHECKER_EMBEDDED_WORKER", database_url.startswith("sqlite")),
         standin_faults=_env("CHECKER_STANDIN_FAULTS", ""),
         session_idle_minutes=_env_int("CHECKER_SESSION_IDLE_MINUTES", 15),
         session_max_hours=_env_int("CHECKER_SESSION_MAX_HOURS", 12),
