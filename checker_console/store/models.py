@@ -56,6 +56,16 @@ class Application(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_application_queue", "status", "sla_due_at", "id"),
+        # The head of the waiting queue, which every claim reads: queued cases only, so a claim
+        # never steps over the cases already claimed or decided, and no planner prefers
+        # ix_application_sla_due (which holds every case) when nearly all of them are queued.
+        Index(
+            "ix_application_waiting",
+            "sla_due_at",
+            "id",
+            sqlite_where=text("status = 'queued'"),
+            postgresql_where=text("status = 'queued'"),
+        ),
         # A checker holds at most one case: two tabs claiming at once cannot both win.
         Index(
             "uq_application_lease_holder",
