@@ -43,6 +43,23 @@ def canonical_body(
     )
 
 
+def canonical_body_around_case(
+    *, occurred_at: datetime, actor: str, action: str, detail: dict[str, Any]
+) -> tuple[str, str]:
+    """The canonical body in two parts, to be joined around a case id not known yet.
+
+    A claim on PostgreSQL picks its case and appends its audit event in one statement, so the
+    database writes the id between the parts: ``before + str(case_id) + after`` is exactly
+    ``canonical_body(..., application_id=case_id)``. The first ``"case":null`` is the key's own:
+    only string values precede it in sorted order, and a quote inside a string is escaped.
+    """
+    body = canonical_body(
+        occurred_at=occurred_at, actor=actor, action=action, application_id=None, detail=detail
+    )
+    before, marker, after = body.partition('"case":null')
+    return before + '"case":', after
+
+
 def chain_hash(prev_hash: str, sequence: int, body: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{sequence}\n{body}".encode()).hexdigest()
 

@@ -126,11 +126,13 @@ def require_four_eyes(checker_id: str, referrers: Collection[str]) -> None:
         )
 
 
-def _email_key(email: str | None) -> str:
+def email_key(email: str | None) -> str:
+    """An email as conflicts compare it (``services/claim_statement.py`` does the same in SQL)."""
     return (email or "").strip().lower()
 
 
-def _ni_key(ni_number: str | None) -> str:
+def ni_key(ni_number: str | None) -> str:
+    """An NI number as conflicts compare it: no spaces, upper case."""
     return "".join((ni_number or "").split()).upper()
 
 
@@ -146,9 +148,9 @@ def is_own_application(
     Comparison ignores case and spaces ("qq 12 34 56 c" is QQ123456C); an unknown value on
     either side never matches.
     """
-    email = _email_key(checker_email)
-    ni_number = _ni_key(checker_ni_number)
+    email = email_key(checker_email)
+    ni_number = ni_key(checker_ni_number)
     return bool(
-        (email and email == _email_key(applicant_email))
-        or (ni_number and ni_number == _ni_key(applicant_ni_number))
+        (email and email == email_key(applicant_email))
+        or (ni_number and ni_number == ni_key(applicant_ni_number))
     )

@@ -28,14 +28,25 @@ from checker_console.domain.audit_chain import (
 from checker_console.domain.lifecycle import AuditRecord
 from checker_console.store.models import AuditEvent, AuditHead
 
-# sequence + 1 and the new hash are computed from the row's current values, after any wait for
-# the lock; prev_hash = hash keeps the old tip, since every SET reads the row as it was.
+
+def advance_head_pg(body_sql: str, *, reading: str = "") -> str:
+    """The PostgreSQL UPDATE that moves the chain's tip past an event whose body is ``body_sql``.
+
+    sequence + 1 and the new hash are computed from the row's current values, after any wait
+    for the lock; prev_hash = hash keeps the old tip, since every SET reads the row as it was.
+    The claim statement (``services/claim_statement.py``) embeds it, ``reading`` the row it
+    claimed (a FROM list) to splice the case id into the body.
+    """
+    from_list = f" FROM {reading}" if reading else ""
+    return (
+        "UPDATE audithead SET prev_hash = hash, sequence = sequence + 1,"
+        " hash = encode(sha256(convert_to(hash || :nl || CAST(sequence + 1 AS TEXT) || :nl || "
+        f"{body_sql}, 'UTF8')), 'hex'){from_list} WHERE audithead.id = 1"
+    )
+
+
 _ADVANCE_HEAD_PG = text(
-    "WITH head AS ("
-    " UPDATE audithead SET prev_hash = hash, sequence = sequence + 1,"
-    " hash = encode(sha256(convert_to(hash || :nl || CAST(sequence + 1 AS TEXT) || :nl || :body,"
-    " 'UTF8')), 'hex')"
-    " WHERE id = 1 RETURNING sequence, prev_hash, hash)"
+    f"WITH head AS ({advance_head_pg(':body')} RETURNING sequence, prev_hash, hash)"
     " INSERT INTO auditevent (sequence, occurred_at, actor, action, application_id, detail,"
     " prev_hash, hash)"
     " SELECT sequence, :occurred_at, :actor, :action, :application_id, CAST(:detail AS JSON),"
@@ -53,7 +64,7 @@ _INSERT_EVENT_SQLITE = text(
 )
 
 
-def _stored_time(value: datetime) -> datetime:
+def stored_time(value: datetime) -> datetime:
     """What ``UTCDateTime`` stores: naive UTC (raw SQL bypasses the column type)."""
     return value.astimezone(UTC).replace(tzinfo=None)
 
@@ -80,7 +91,7 @@ def append_audit(
     params: dict[str, Any] = {
         "nl": "\n",
         "body": body,
-        "occurred_at": _stored_time(when),
+        "occurred_at": stored_time(when),
         "actor": actor,
         "action": action,
         "application_id": application_id,
@@ -96,7 +107,7 @@ def append_audit(
             sequence=sequence,
             prev_hash=prev_hash,
             hash=digest,
-            occurred_at=_stored_time(when).strftime("%Y-%m-%d %H:%M:%S.%f"),
+            occurred_at=stored_time(when).strftime("%Y-%m-%d %H:%M:%S.%f"),
         )
         event_id = session.execute(_INSERT_EVENT_SQLITE, params).scalar_one()
     return AuditEvent(

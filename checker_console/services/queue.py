@@ -30,6 +30,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from checker_console.clock import london, utcnow
 from checker_console.domain.decisions import DecisionOutcome, is_own_application
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
+from checker_console.services.claim_statement import claim_queue_head
 from checker_console.services.lifecycle import apply_transition
 from checker_console.settings import get_settings
 from checker_console.store.models import Application, Decision, Organisation
@@ -113,7 +114,9 @@ def claim_next_case(
     lease = lease or lease_duration()
     claimant = Claimant(checker_id, checker_email, checker_ni, include_referred)
     try:
-        return _claim(session, claimant, now, lease)
+        return _claim_queue_head(session, claimant, now, lease) or _claim(
+            session, claimant, now, lease
+        )
     except IntegrityError as error:
         if not _is_second_lease(error):
             raise
@@ -129,6 +132,33 @@ class Claimant:
     email: str | None
     ni_number: str | None
     include_referred: bool
+
+
+def _claim_queue_head(
+    session: Session, claimant: Claimant, now: datetime, lease: timedelta
+) -> ClaimedCase | None:
+    """The one-statement claim on PostgreSQL, for the common case; None leaves it to ``_claim``."""
+    if claimant.include_referred or session.get_bind().dialect.name != "postgresql":
+        return None
+    claimed = claim_queue_head(
+        session,
+        checker_id=claimant.checker_id,
+        checker_email=claimant.email,
+        checker_ni=claimant.ni_number,
+        now=now,
+        lease=lease,
+    )
+    if claimed is None:
+        return None
+    return ClaimedCase(
+        case_id=claimed.case_id,
+        status=CaseStatus.IN_REVIEW,
+        claimed_at=now,
+        lease_expires_at=now + lease,
+        sla_due_at=claimed.sla_due_at,
+        referred_by=claimed.referred_by,
+        resumed=False,
+    )
 
 
 def _claim(

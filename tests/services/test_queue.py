@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services import queue
+from checker_console.services.audit import verify_audit_chain
 from checker_console.services.queue import (
     CaseNotLeasedToYou,
     QueueFilters,
@@ -22,10 +24,23 @@ from checker_console.services.queue import (
 )
 from checker_console.settings import get_settings
 from checker_console.store.db import is_postgres
-from checker_console.store.models import Application, AuditEvent
+from checker_console.store.models import Application, AuditEvent, Decision
 from tests.factories import make_case, make_org
 
 T0 = utcnow().replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True, params=["one_statement", "general"])
+def claim_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every rule holds on both ways of claiming.
+
+    On PostgreSQL a claim from the queue head is one statement (``services/claim_statement.py``)
+    and everything else the general path; "general" turns the statement off so the general
+    path is proved on PostgreSQL too. SQLite has only the general path.
+    """
+    if request.param == "general":
+        monkeypatch.setattr(queue, "_claim_queue_head", lambda *args: None)
+    return request.param
 
 
 def queued_cases(session: Session, due_in_hours: list[int], **fields: object) -> list[int]:
@@ -129,6 +144,51 @@ def test_referred_cases_go_only_to_leads_and_never_back_to_the_referrer(session:
     assert claim_next_case(session, checker_id="checker.one", include_referred=True, now=T0) is None
     lead = claim_next_case(session, checker_id="lead.one", include_referred=True, now=T0)
     assert lead is not None and lead.case_id == case.id and lead.referred_by == "checker.one"
+
+
+def test_no_one_who_ever_referred_a_case_is_given_it_even_from_the_queue(
+    session: Session,
+) -> None:
+    (case_id,) = queued_cases(session, [1])
+    session.get(Application, case_id).referred_by = "checker.two"
+    session.add(Decision(application_id=case_id, checker_id="checker.one", outcome="referred"))
+    session.commit()
+
+    assert claim_next_case(session, checker_id="checker.one", now=T0) is None
+    assert claim_next_case(session, checker_id="checker.two", now=T0) is None
+    other = claim_next_case(session, checker_id="checker.three", now=T0)
+    assert other is not None and other.case_id == case_id
+
+
+def test_every_claim_event_extends_the_audit_chain_unbroken(session: Session) -> None:
+    queued_cases(session, [1, 2, 3])
+    for n in range(3):
+        claim_next_case(session, checker_id=f"checker.{n}", now=T0)
+    release_case(session, case_id=1, checker_id="checker.0", now=T0)
+    claim_next_case(session, checker_id="checker.9", now=T0)
+
+    result = verify_audit_chain(session)
+    assert result.ok and result.events_checked >= 5
+    assert audit_actions(session, 1)[-1] == (
+        "case.claim",
+        "checker.9",
+        {"from": "queued", "to": "in_review", "lease_minutes": get_settings().lease_minutes},
+    )
+
+
+def test_a_claim_leaves_its_connection_as_it_found_it(session: Session) -> None:
+    """The statement runs in autocommit with a relaxed commit; neither may outlive it."""
+    queued_cases(session, [1, 2])
+    claim_next_case(session, checker_id="checker.one", now=T0)
+
+    case = session.exec(select(Application).where(Application.status == "queued")).one()
+    case.cohort = "not kept"
+    session.add(case)
+    session.flush()
+    if is_postgres(session.get_bind()):
+        assert session.execute(text("SHOW synchronous_commit")).scalar() == "on"
+    session.rollback()
+    assert session.get(Application, case.id, populate_existing=True).cohort != "not kept"
 
 
 def test_a_lead_takes_whichever_of_queued_and_referred_is_due_first(session: Session) -> None:
@@ -299,7 +359,8 @@ def test_an_unknown_page_token_is_refused_with_what_to_do(session: Session) -> N
         list_queue(session, page="page-two")
 
 
-def test_the_queue_page_reads_the_queue_index_without_sorting(session: Session) -> None:
+def test_the_queue_page_reads_a_queue_index_without_sorting(session: Session) -> None:
+    """ix_application_queue, or for queued cases ix_application_waiting: both are in order."""
     queued_cases(session, [1, 2, 3])
     statement = queue_page_statement(CaseStatus.QUEUED, QueueFilters(cohort="Nursing 2026"), T0)
     compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
@@ -310,5 +371,5 @@ def test_the_queue_page_reads_the_queue_index_without_sorting(session: Session) 
     else:
         plan = "\n".join(row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     session.rollback()
-    assert "ix_application_queue" in plan
+    assert "ix_application_queue" in plan or "ix_application_waiting" in plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan
