@@ -147,15 +147,41 @@ def resolve_session(
     )
 
 
-def end_session(session: Session, cookie_value: str | None, *, now: datetime | None = None) -> bool:
-    """End the session behind a cookie (sign-out); False if there was no live one."""
+def end_session(
+    session: Session, cookie_value: str | None, *, now: datetime | None = None
+) -> str | None:
+    """End the session behind a cookie (sign-out): whose it was, or None if none was live."""
     if not cookie_value:
-        return False
+        return None
     row = session.get(UserSession, _digest(cookie_value))
     if row is None or row.ended_at is not None:
-        return False
+        return None
     _end(session, row, now or utcnow(), reason="sign_out")
-    return True
+    return row.user_id
+
+
+def users_of_sid(session: Session, sid: str) -> list[str]:
+    """Who is signed in through one identity-provider session (a back-channel logout names it)."""
+    return list(
+        session.exec(
+            select(UserSession.user_id)
+            .where(col(UserSession.sid) == sid, col(UserSession.ended_at).is_(None))
+            .distinct()
+        ).all()
+    )
+
+
+def is_signed_in_anywhere(session: Session, user_id: str, *, now: datetime | None = None) -> bool:
+    """Whether the user still has a live session, on this device or another."""
+    when = now or utcnow()
+    idle, _ = session_timeouts()
+    live = session.exec(
+        select(UserSession.id)
+        .where(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
+        .where(col(UserSession.expires_at) > when, col(UserSession.last_seen_at) > when - idle)
+        .limit(1)
+    ).first()
+    return live is not None
 
 
 def end_sessions_for_sid(session: Session, sid: str, *, now: datetime | None = None) -> int:

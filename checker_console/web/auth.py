@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from checker_console.services.hand_back import hand_back_work
 from checker_console.services.sessions import (
     DEMO_USERS,
     SESSION_COOKIE,
@@ -107,7 +108,10 @@ async def demo_sign_in(request: Request) -> Response:
 
 def _end_session(cookie_value: str | None) -> None:
     with session_scope() as session:
-        end_session(session, cookie_value)
+        user_id = end_session(session, cookie_value)
+    if user_id is not None:
+        with session_scope() as session:
+            hand_back_work(session, user_id=user_id)
 
 
 async def sign_out(request: Request) -> Response:

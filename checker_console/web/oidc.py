@@ -33,7 +33,8 @@ from checker_console.adapters.cis2 import (
 from checker_console.adapters.cis2_keys import load_or_create_signing_key, public_jwks
 from checker_console.domain.roles import RolePolicy
 from checker_console.services import cis2_sign_in as sign_in
-from checker_console.services.sessions import session_cookie_is_secure
+from checker_console.services.hand_back import hand_back_work
+from checker_console.services.sessions import session_cookie_is_secure, users_of_sid
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import session_scope
 from checker_console.web.auth import _plain_page, set_session_cookie
@@ -228,7 +229,12 @@ def _no_role_page(outcome: sign_in.NoConsoleRole) -> HTMLResponse:
 
 def _end_for(notice: LogoutNotice) -> int:
     with session_scope() as session:
-        return sign_in.end_sessions_for_logout(session, notice)
+        users = users_of_sid(session, notice.sid) if notice.sid else [notice.sub or ""]
+        ended = sign_in.end_sessions_for_logout(session, notice)
+    for user_id in filter(None, users):
+        with session_scope() as session:
+            hand_back_work(session, user_id=user_id)
+    return ended
 
 
 async def backchannel_logout(request: Request) -> Response:

@@ -10,8 +10,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.queue import claim_next_case
 from checker_console.services.sessions import SESSION_COOKIE, resolve_session
+from checker_console.store.models import Application
 from checker_console.web.app import build_api
+from tests.factories import make_case
 from tests.support.servers import app_settings, serve_app
 
 
@@ -85,6 +89,23 @@ def test_signing_out_ends_the_session_even_if_the_cookie_is_kept(
     assert f'{SESSION_COOKIE}=""' in response.headers["set-cookie"]
     with Session(engine) as session:
         assert resolve_session(session, cookie_value) is None
+
+
+def test_signing_out_puts_the_case_the_checker_held_back_in_the_queue(
+    demo_url: str, engine: Engine
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        make_case(session, CaseStatus.QUEUED)
+        session.commit()
+        cookie_value = _sign_in(demo_url, "checker.one").cookies[SESSION_COOKIE]
+        claimed = claim_next_case(session, checker_id="checker.one")
+    assert claimed is not None
+
+    httpx.post(f"{demo_url}/auth/sign-out", cookies={SESSION_COOKIE: cookie_value})
+
+    with Session(engine) as session:
+        case = session.get(Application, claimed.case_id)
+        assert (case.status, case.lease_holder) == (CaseStatus.QUEUED, None)
 
 
 def test_the_sign_out_link_asks_before_signing_out(demo_url: str, engine: Engine) -> None:

@@ -19,11 +19,14 @@ from sqlmodel import Session, select
 from checker_console.adapters.cis2_keys import load_or_create_signing_key
 from checker_console.clock import utcnow
 from checker_console.commands.standin_cis2 import console_client
+from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.queue import claim_next_case
 from checker_console.services.sessions import SESSION_COOKIE, SignedInUser, resolve_session
 from checker_console.settings import get_settings
 from checker_console.standins.cis2 import Cis2Standin
-from checker_console.store.models import AuditEvent
+from checker_console.store.models import Application, AuditEvent
 from checker_console.web.app import build_api
+from tests.factories import make_case
 from tests.support.cis2 import choose_person, running_cis2, spoil_next_id_token
 from tests.support.servers import app_settings, serve_app
 
@@ -206,6 +209,27 @@ def test_cis2_back_channel_logout_ends_the_session(console: Console) -> None:
     assert sent == {"sent": 1, "statuses": [200]}
     assert console.user_behind(signed_in) is None
     assert console.audit("signed_out_by_cis2")[0].detail["sessions_ended"] == 1
+
+
+def test_cis2_back_channel_logout_puts_the_case_the_checker_held_back_in_the_queue(
+    console: Console,
+) -> None:
+    with console.browser() as browser:
+        user = console.user_behind(console.sign_in(browser, "checker.one"))
+    assert user is not None
+    with Session(console.engine, expire_on_commit=False) as session:
+        make_case(session, CaseStatus.QUEUED)
+        session.commit()
+        claimed = claim_next_case(session, checker_id=user.user_id)
+    assert claimed is not None
+
+    httpx.post(
+        f"{console.standin.issuer}/_standin/backchannel-logout", json={"username": "checker.one"}
+    )
+
+    with Session(console.engine) as session:
+        case = session.get(Application, claimed.case_id)
+        assert (case.status, case.lease_holder) == (CaseStatus.QUEUED, None)
 
 
 def test_a_forged_logout_token_ends_nothing(console: Console) -> None:
