@@ -37,9 +37,9 @@ from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.working_days import add_working_days
 from checker_console.services.audit import verify_audit_chain
-from checker_console.services.queue import (
+from checker_console.services.queue import claim_next_case
+from checker_console.services.queue_listing import (
     QueueFilters,
-    claim_next_case,
     list_queue,
     queue_counts,
     queue_page_statement,

@@ -1,12 +1,12 @@
-"""The review queue: claiming the next case, leases kept alive by heartbeat, the queue page.
+"""The review queue: claiming the next case, and leases kept alive by heartbeat.
 
 Convention for this module and ``services/decisions.py``: every function that changes something
 is one unit of work. It runs in the session it is given, commits before it returns and rolls
 back if it raises, and it returns plain dataclasses built before the commit, so callers never
 touch ORM objects after the transaction. Pass a session with nothing pending (a fresh one, or one
 just committed): whatever it holds is committed or rolled back with the call. Read-only functions
-(:func:`list_queue`, :func:`queue_counts`, :func:`lease_is_held`) end the transaction they start,
-so a SQLite write lock is never left held by a page that only looked.
+(:func:`lease_is_held`, and the queue page's in ``services/queue_listing.py``) end the
+transaction they start, so a SQLite write lock is never left held by a page that only looked.
 
 Atomic claims: on PostgreSQL the next case is locked with ``FOR UPDATE SKIP LOCKED``, so
 concurrent claimers pass over each other's rows instead of queueing behind them; on SQLite every
@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import Integer, func, literal, tuple_
+from sqlalchemy import Integer, literal, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -33,7 +33,7 @@ from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.services.claim_statement import claim_queue_head
 from checker_console.services.lifecycle import apply_transition
 from checker_console.settings import get_settings
-from checker_console.store.models import Application, Decision, Organisation
+from checker_console.store.models import Application, Decision
 from checker_console.store.types import UTCDateTime
 
 #: The audit detail of a case that went back to the queue because nobody renewed its lease.
@@ -166,7 +166,7 @@ def _claim(
 ) -> ClaimedCase | None:
     with unit_of_work(session):
         held = session.exec(
-            _fresh(select(Application))
+            fresh(select(Application))
             .where(Application.lease_holder == claimant.checker_id)
             .where(Application.status == CaseStatus.IN_REVIEW)
             .with_for_update()
@@ -232,8 +232,8 @@ def lock_first_claimable(
     after: tuple[datetime, int] | None = None
     reserved: Application | None = None
     while True:
-        statement = _ordered(select(Application), status, after).limit(1)
-        case = session.exec(_fresh(statement.with_for_update(skip_locked=True))).first()
+        statement = in_queue_order(select(Application), status, after).limit(1)
+        case = session.exec(fresh(statement.with_for_update(skip_locked=True))).first()
         if case is None:
             return reserved if take_reserved else None
         if may_claim(session, case, claimant):
@@ -274,7 +274,7 @@ def _lock_own_reservation(
     whole queue by ``ix_application_queue`` instead (36 ms a claim at 20,000 cases).
     """
     reserved = session.exec(
-        _fresh(select(Application))
+        fresh(select(Application))
         .where(Application.reserved_by == claimant.checker_id)
         .with_for_update(skip_locked=True)
     ).all()
@@ -287,7 +287,7 @@ def _lock_own_reservation(
     return case if case is not None and may_claim(session, case, claimant) else None
 
 
-def _ordered(
+def in_queue_order(
     statement: SelectOfScalar[T], status: str, after: tuple[datetime, int] | None
 ) -> SelectOfScalar[T]:
     """``statement`` limited to ``status`` in queue order, after the keyset ``after``.
@@ -304,7 +304,7 @@ def _ordered(
     return statement.order_by(col(Application.sla_due_at), col(Application.id))
 
 
-def _fresh(statement: SelectOfScalar[T]) -> SelectOfScalar[T]:
+def fresh(statement: SelectOfScalar[T]) -> SelectOfScalar[T]:
     """Overwrite objects the session already holds: a lease check must never read a stale copy.
 
     Sessions made with ``expire_on_commit=False`` keep what they loaded, and a row lock alone
@@ -371,7 +371,7 @@ def expire_leases(session: Session, *, now: datetime | None = None, batch: int =
     while True:
         with unit_of_work(session):
             statement = (
-                _fresh(select(Application))
+                fresh(select(Application))
                 .where(Application.status == CaseStatus.IN_REVIEW)
                 .where(col(Application.lease_expires_at) < now)
                 .order_by(col(Application.id))
@@ -426,7 +426,7 @@ def lock_leased_case(
 
 def _lock_case(session: Session, case_id: int) -> Application:
     case = session.exec(
-        _fresh(select(Application).where(Application.id == case_id).with_for_update())
+        fresh(select(Application).where(Application.id == case_id).with_for_update())
     ).first()
     if case is None:
         raise CaseNotLeasedToYou(case_id, f"Case {case_id} does not exist. Go back to the queue.")
@@ -484,205 +484,3 @@ def _claimed(case: Application, *, resumed: bool) -> ClaimedCase:
         referred_by=case.referred_by,
         resumed=resumed,
     )
-
-
-# The queue page ------------------------------------------------------------------------------
-
-#: Cases still waiting for a decision, as the queue page counts them.
-OPEN_STATUSES = (CaseStatus.QUEUED, CaseStatus.IN_REVIEW, CaseStatus.REFERRED)
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    """What the queue page narrows to. ``older_than`` is the time since submission."""
-
-    statuses: tuple[CaseStatus, ...] = (CaseStatus.QUEUED, CaseStatus.IN_REVIEW)
-    organisation_id: int | None = None
-    cohort: str | None = None
-    attempt: int | None = None
-    older_than: timedelta | None = None
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    case_id: int
-    status: str
-    organisation_id: int
-    organisation_code: str
-    organisation_name: str
-    cohort: str
-    attempt: int
-    submitted_at: datetime
-    sla_due_at: datetime
-    age: timedelta
-    breaching_sla: bool
-    #: Who is reviewing it and since when (in_review only).
-    held_by: str | None
-    held_since: datetime | None
-    lease_expires_at: datetime | None
-    referred_by: str | None
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """One page in queue order. ``next_page`` is the token for the following page, or None."""
-
-    rows: list[QueueRow]
-    next_page: str | None
-    total: int
-    page_size: int
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    waiting: int
-    in_review: int
-    referred: int
-    breaching_sla: int
-    #: Time since submission of the case first in line (the earliest SLA due), or None.
-    oldest_age: timedelta | None
-
-
-def list_queue(
-    session: Session,
-    *,
-    filters: QueueFilters | None = None,
-    page: str | None = None,
-    page_size: int = 50,
-    now: datetime | None = None,
-) -> QueuePage:
-    """One page of the queue, soonest SLA first, resuming after the token ``page``.
-
-    Keyset paging: each status is read as its own range of ``ix_application_queue`` and the
-    ranges merged, so page 2,000 costs what page 1 does. To go back, the page keeps the tokens
-    it has seen (None is the first page).
-    """
-    if not 1 <= page_size <= 500:
-        raise ValueError(f"page_size must be between 1 and 500, not {page_size}")
-    filters = filters or QueueFilters()
-    now = now or utcnow()
-    after = _decode_page_token(page)
-    with read_only(session):
-        found: list[Application] = []
-        for status in filters.statuses:
-            statement = _filtered(_ordered(select(Application), status, after), filters, now)
-            found += session.exec(_fresh(statement.limit(page_size + 1))).all()
-        found.sort(key=lambda c: (c.sla_due_at, c.id))
-        rows, more = found[:page_size], len(found) > page_size
-        total = session.exec(
-            _filtered(
-                select(func.count())
-                .select_from(Application)
-                .where(col(Application.status).in_(filters.statuses)),
-                filters,
-                now,
-            )
-        ).one()
-        organisations = _organisations(session, {c.organisation_id for c in rows})
-        return QueuePage(
-            rows=[_row(c, organisations, now) for c in rows],
-            next_page=_page_token(rows[-1]) if more else None,
-            total=total,
-            page_size=page_size,
-        )
-
-
-def queue_page_statement(
-    status: CaseStatus, filters: QueueFilters, now: datetime, limit: int = 50
-) -> SelectOfScalar[Application]:
-    """The query behind one status of a queue page, for EXPLAIN in tests and the benchmark."""
-    return _filtered(_ordered(select(Application), status, None), filters, now).limit(limit)
-
-
-def _filtered(
-    statement: SelectOfScalar[T], filters: QueueFilters, now: datetime
-) -> SelectOfScalar[T]:
-    if filters.organisation_id is not None:
-        statement = statement.where(Application.organisation_id == filters.organisation_id)
-    if filters.cohort:
-        statement = statement.where(Application.cohort == filters.cohort)
-    if filters.attempt is not None:
-        statement = statement.where(Application.attempt == filters.attempt)
-    if filters.older_than is not None:
-        statement = statement.where(col(Application.submitted_at) <= now - filters.older_than)
-    return statement
-
-
-def queue_counts(session: Session, *, now: datetime | None = None) -> QueueCounts:
-    """The numbers at the top of the queue page; each is an index-only count."""
-    now = now or utcnow()
-    with read_only(session):
-        by_status = dict(
-            session.exec(
-                select(Application.status, func.count())
-                .where(col(Application.status).in_(OPEN_STATUSES))
-                .group_by(Application.status)
-            ).all()
-        )
-        breaching = session.exec(
-            select(func.count())
-            .select_from(Application)
-            .where(col(Application.status).in_(OPEN_STATUSES))
-            .where(col(Application.sla_due_at) < now)
-        ).one()
-        first_in_line = [
-            session.exec(_ordered(select(Application.submitted_at), status, None).limit(1)).first()
-            for status in OPEN_STATUSES
-        ]
-        submitted = [when for when in first_in_line if when is not None]
-        return QueueCounts(
-            waiting=by_status.get(CaseStatus.QUEUED, 0),
-            in_review=by_status.get(CaseStatus.IN_REVIEW, 0),
-            referred=by_status.get(CaseStatus.REFERRED, 0),
-            breaching_sla=breaching,
-            oldest_age=now - min(submitted) if submitted else None,
-        )
-
-
-def _organisations(session: Session, ids: set[int]) -> dict[int, Organisation]:
-    if not ids:
-        return {}
-    found = session.exec(select(Organisation).where(col(Organisation.id).in_(ids))).all()
-    return {org.id: org for org in found if org.id is not None}
-
-
-def _row(case: Application, organisations: dict[int, Organisation], now: datetime) -> QueueRow:
-    org = organisations.get(case.organisation_id)
-    in_review = case.status == CaseStatus.IN_REVIEW
-    return QueueRow(
-        case_id=case.id or 0,
-        status=case.status,
-        organisation_id=case.organisation_id,
-        organisation_code=org.code if org else "",
-        organisation_name=org.name if org else "",
-        cohort=case.cohort,
-        attempt=case.attempt,
-        submitted_at=case.submitted_at,
-        sla_due_at=case.sla_due_at,
-        age=now - case.submitted_at,
-        breaching_sla=case.sla_due_at < now,
-        held_by=case.lease_holder if in_review else None,
-        held_since=case.claimed_at if in_review else None,
-        lease_expires_at=case.lease_expires_at if in_review else None,
-        referred_by=case.referred_by,
-    )
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _page_token(case: Application) -> str:
-    micros = (case.sla_due_at - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{case.id}"
-
-
-def _decode_page_token(token: str | None) -> tuple[datetime, int] | None:
-    if not token:
-        return None
-    try:
-        micros, case_id = (int(part) for part in token.split("."))
-    except ValueError:
-        raise ValueError(
-            f"Page token {token!r} is not one this queue made: go back to the first page."
-        ) from None
-    return _EPOCH + timedelta(microseconds=micros), case_id

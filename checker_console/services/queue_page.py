@@ -14,15 +14,14 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue import (
+from checker_console.services.queue import expire_leases, read_only
+from checker_console.services.queue_listing import (
     OPEN_STATUSES,
     QueueCounts,
     QueueFilters,
     QueuePage,
-    expire_leases,
     list_queue,
     queue_counts,
-    read_only,
 )
 from checker_console.store.models import Application, Organisation
 

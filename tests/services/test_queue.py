@@ -12,15 +12,17 @@ from checker_console.services import queue
 from checker_console.services.audit import verify_audit_chain
 from checker_console.services.queue import (
     CaseNotLeasedToYou,
-    QueueFilters,
     claim_next_case,
     expire_leases,
     lease_is_held,
+    release_case,
+    renew_lease,
+)
+from checker_console.services.queue_listing import (
+    QueueFilters,
     list_queue,
     queue_counts,
     queue_page_statement,
-    release_case,
-    renew_lease,
 )
 from checker_console.settings import get_settings
 from checker_console.store.db import is_postgres

@@ -17,7 +17,8 @@ from checker_console.services.prefetch import (
     reservation_is_held,
     reserve_next_case,
 )
-from checker_console.services.queue import QueueFilters, claim_next_case
+from checker_console.services.queue import claim_next_case
+from checker_console.services.queue_listing import QueueFilters
 from checker_console.services.queue_page import load_queue_view, queue_filter_options
 from checker_console.services.review import (
     CaseNotLeasedToYou,

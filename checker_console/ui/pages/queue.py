@@ -11,7 +11,7 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.domain.roles import CHECKER, LEAD
-from checker_console.services.queue import QueueFilters
+from checker_console.services.queue_listing import QueueFilters
 from checker_console.services.queue_page import (
     AGE_CHOICES,
     QueueView,
