@@ -31,12 +31,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, text
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from checker_console.domain.audit_chain import canonical_body_around_case
 from checker_console.domain.decisions import DecisionOutcome, email_key, ni_key
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus, transition
 from checker_console.services.audit import advance_head_pg
+from checker_console.store.models import Application
 from checker_console.store.types import UTCDateTime
 
 #: The event's canonical body with the claimed case's id spliced in (canonical_body_around_case).
@@ -53,8 +55,13 @@ _CHOOSE_AND_LEASE = (
     # The status is written out, not bound: a plan kept for a prepared statement can then use
     # the partial index ix_application_waiting, which holds queued cases only.
     f" WHERE a.status = '{CaseStatus.QUEUED.value}' AND NOT EXISTS (SELECT 1 FROM mine)"
-    " AND (a.reserved_by IS NULL OR a.reserved_until <= :now)"
-    # Conflict of interest, compared as domain.decisions.is_own_application compares it.
+    # Without the chain's tip the event could not be written: claim nothing rather than a case
+    # without its audit event (the data-modifying CTEs below run whatever the final join finds).
+    " AND EXISTS (SELECT 1 FROM audithead WHERE id = 1)"
+    " AND (a.reserved_by IS NULL OR a.reserved_until IS NULL OR a.reserved_until <= :now)"
+    # Conflict of interest. Stored emails and NI numbers are already normalised, so this finds
+    # every conflict in practice; claim_queue_head re-checks the case it got with
+    # domain.decisions.is_own_application, whose normalisation SQL cannot copy exactly.
     " AND (:email = '' OR lower(btrim(a.email)) <> :email)"
     " AND (:ni_number = '' OR upper(regexp_replace(a.ni_number, '\\s', '', 'g')) <> :ni_number)"
     # Four eyes: never a case this checker has referred.
@@ -67,7 +74,7 @@ _CHOOSE_AND_LEASE = (
     " claimed_at = :now, lease_expires_at = :until, reserved_by = NULL,"
     " reserved_until = NULL, updated_at = :now"
     " FROM candidate WHERE a.id = candidate.id"
-    " RETURNING a.id, a.sla_due_at, a.referred_by)"
+    " RETURNING a.id, a.sla_due_at, a.referred_by, a.email, a.ni_number)"
 )
 # The tip moves only if a case was claimed: with no row in claimed, nothing is updated.
 _AUDIT = (
@@ -85,10 +92,17 @@ _CLAIM = (
         + _AUDIT
         # true: for this transaction only (tests/services/test_queue.py checks it ends there).
         + ", relaxed AS (SELECT set_config('synchronous_commit', 'off', true))"
-        + " SELECT claimed.id, claimed.sla_due_at, claimed.referred_by FROM claimed, event, relaxed"
+        + " SELECT claimed.id, claimed.sla_due_at, claimed.referred_by, claimed.email,"
+        + " claimed.ni_number FROM claimed, event, relaxed"
     )
     .bindparams(bindparam("now", type_=UTCDateTime()), bindparam("until", type_=UTCDateTime()))
-    .columns(id=Integer(), sla_due_at=UTCDateTime(), referred_by=String())
+    .columns(
+        id=Integer(),
+        sla_due_at=UTCDateTime(),
+        referred_by=String(),
+        email=String(),
+        ni_number=String(),
+    )
 )
 
 
@@ -105,6 +119,9 @@ class StatementClaim:
     case_id: int
     sla_due_at: datetime
     referred_by: str | None
+    #: Whose application it is, for the caller's conflict-of-interest re-check.
+    email: str
+    ni_number: str
 
 
 def claim_queue_head(
@@ -120,6 +137,7 @@ def claim_queue_head(
 
     Committed when it returns. Raises ``IntegrityError`` if another tab of the same checker
     claimed at the same moment (the one-lease-per-checker index), as the general path does.
+    Returns None without touching the database if the session holds work not yet committed.
     """
     record = transition(
         _QueuedCase(status=CaseStatus.QUEUED),
@@ -145,13 +163,26 @@ def claim_queue_head(
         "body_before": before,
         "body_after": after,
     }
+    if session.new or session.dirty or session.deleted:
+        return None  # work the caller has not committed belongs in the general path's transaction
     if session.in_transaction():
-        session.commit()  # the caller's unit of work ends here, as the general path's would
+        session.commit()  # ends a read the caller began; nothing is pending
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
         row = connection.execute(_CLAIM, params).first()
-    finally:
-        session.commit()  # hands the connection back, and with it the default isolation level
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()  # hands the connection back, and with it the default isolation level
     if row is None:
         return None
-    return StatementClaim(case_id=row.id, sla_due_at=row.sla_due_at, referred_by=row.referred_by)
+    held_copy = session.identity_map.get(identity_key(Application, row.id))
+    if held_copy is not None:
+        session.expire(held_copy)  # the session's copy of the case still says it is queued
+    return StatementClaim(
+        case_id=row.id,
+        sla_due_at=row.sla_due_at,
+        referred_by=row.referred_by,
+        email=row.email,
+        ni_number=row.ni_number,
+    )

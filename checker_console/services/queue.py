@@ -38,6 +38,8 @@ from checker_console.store.types import UTCDateTime
 
 #: The audit detail of a case that went back to the queue because nobody renewed its lease.
 LEASE_EXPIRED = "lease expired"
+#: ... and of one handed straight back because it turned out to be the checker's own.
+CONFLICTED = "conflict of interest: the checker's own application"
 
 T = TypeVar("T")
 
@@ -149,6 +151,21 @@ def _claim_queue_head(
         lease=lease,
     )
     if claimed is None:
+        return None
+    if is_own_application(
+        checker_email=claimant.email,
+        checker_ni_number=claimant.ni_number,
+        applicant_email=claimed.email,
+        applicant_ni_number=claimed.ni_number,
+    ):
+        # Stored details the SQL could not see through (odd whitespace or case): hand it back.
+        release_case(
+            session,
+            case_id=claimed.case_id,
+            checker_id=claimant.checker_id,
+            reason=CONFLICTED,
+            now=now,
+        )
         return None
     return ClaimedCase(
         case_id=claimed.case_id,

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import NoResultFound
 from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
@@ -129,6 +130,35 @@ def test_a_checker_is_never_given_their_own_application(session: Session) -> Non
     mary_again = claim_next_case(session, checker_id="mary", checker_ni="CD222222B", now=T0)
     assert mary_again is not None and mary_again.case_id == other
     assert session.get(Application, own_by_ni).status == "queued"
+
+
+def test_a_checker_is_not_given_their_own_application_stored_with_odd_whitespace(
+    session: Session,
+) -> None:
+    """Written some other way than intake (an old import, a hand fix): no normalisation."""
+    own, other = queued_cases(session, [1, 2])
+    session.get(Application, own).email = "\u00a0Mary.Seacole@example.org\t"
+    session.commit()
+
+    claim = claim_next_case(
+        session, checker_id="mary", checker_email="mary.seacole@example.org", now=T0
+    )
+
+    assert claim is not None and claim.case_id == other
+    assert session.get(Application, own, populate_existing=True).status == "queued"
+
+
+def test_without_the_audit_chains_tip_nothing_is_claimed(session: Session) -> None:
+    """A case never changes status without its audit event."""
+    (case_id,) = queued_cases(session, [1])
+    session.execute(text("DELETE FROM audithead"))
+    session.commit()
+
+    with pytest.raises(NoResultFound):
+        claim_next_case(session, checker_id="checker.one", now=T0)
+
+    assert session.get(Application, case_id, populate_existing=True).status == "queued"
+    assert [a for a in audit_actions(session, case_id) if a[0] == "case.claim"] == []
 
 
 def test_a_checker_conflicted_on_every_waiting_case_gets_none(session: Session) -> None:
