@@ -159,6 +159,7 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
 .pane {{ display: flex; flex-direction: column; min-height: 0; min-width: 0; }}
 .pane__title {{ font-size: 0.875rem; margin: 0 0 2px; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
+.pane__title--earlier {{ background: #ffeb3b; color: #212b32; padding: 0 4px; }}
 .viewer {{ flex: 1; min-height: 0; display: flex; flex-direction: column;
   border: 1px solid {BORDER}; }}
 .viewer-toolbar {{ display: flex; flex-wrap: nowrap; align-items: center; gap: 2px; padding: 2px;
@@ -225,6 +226,8 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
 .earlier__heading {{ font-size: 0.875rem; margin: 0; }}
 .earlier__reasons {{ margin: 2px 0; padding-left: 18px; }}
 .earlier__none {{ margin: 2px 0; }}
+.earlier__message {{ margin: 2px 0; }}
+.earlier__message p {{ margin: 2px 0; white-space: pre-wrap; }}
 .decision-area {{ display: flex; flex-direction: column; gap: 6px; margin-top: auto; }}
 .checklist, .reasons {{ border: 0; margin: 0; padding: 0; min-width: 0; }}
 .checklist legend, .reasons legend {{ font-weight: bold; padding: 0; }}

@@ -115,6 +115,14 @@ def _earlier_attempt(attempt: rx.Var[EarlierAttemptView]) -> rx.Component:
             ),
             rx.el.p("No rejection reasons recorded.", class_name="earlier__none"),
         ),
+        rx.cond(
+            attempt.message != "",
+            rx.el.details(
+                rx.el.summary("What the applicant was told"),
+                rx.el.p(attempt.message),
+                class_name="earlier__message",
+            ),
+        ),
         rx.el.ul(rx.foreach(attempt.images, thumbnail_button), class_name="thumbs"),
         class_name="earlier",
     )
@@ -127,12 +135,13 @@ def earlier_attempts() -> rx.Component:
     )
 
 
-def _tab(label: rx.Component | str, tab: str) -> rx.Component:
+def _tab(label: rx.Component | str, tab: str, shortcut: str) -> rx.Component:
     return rx.el.button(
         label,
         type="button",
         role="tab",
         id=f"tab-{tab}",
+        custom_attrs={"data-shortcut": shortcut},
         aria_selected=rx.cond(ReviewState.side_tab == tab, "true", "false"),
         aria_controls="side-panel",
         on_click=ReviewState.show_tab(tab),
@@ -146,12 +155,13 @@ def facts_panel() -> rx.Component:
         rx.cond(
             ReviewState.earlier.length() > 0,
             rx.el.div(
-                _tab("Details", "details"),
+                _tab("Details", "details", "d"),
                 _tab(
                     rx.fragment(
                         "Earlier attempts (", ReviewState.earlier.length().to_string(), ")"
                     ),
                     "earlier",
+                    "e",
                 ),
                 role="tablist",
                 aria_label="Case facts",

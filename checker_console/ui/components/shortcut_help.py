@@ -13,6 +13,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("R", "Reject: open the reasons (R again closes them)"),
     ("F", "Refer for a second opinion: open the note"),
     ("1 to 8", "Tick a checklist item; in the reject panel, a reason"),
+    ("E and D", "Show the applicant's earlier attempts, and the case details again"),
     ("+ and -", "Zoom the image in and out (both images when zoom is linked)"),
     ("[ and ]", "Rotate the image left and right"),
     ("0", "Reset zoom, rotation and position"),

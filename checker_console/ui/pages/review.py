@@ -69,7 +69,13 @@ def _images() -> rx.Component:
     state = ReviewState
     return rx.el.section(
         rx.el.div(
-            rx.el.h2("Document: ", state.left_label, class_name="pane__title"),
+            rx.el.h2(
+                "Document: ",
+                state.left_label,
+                class_name=rx.cond(
+                    state.showing_earlier_image, "pane__title pane__title--earlier", "pane__title"
+                ),
+            ),
             image_viewer(
                 src=state.left_src,
                 alt=state.left_alt,

@@ -36,6 +36,7 @@ from checker_console.services.sessions import SignedInUser
 from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
 from checker_console.ui.pages.review_views import (
+    EARLIER_KEY_PREFIX,
     AidView,
     ChecklistRowView,
     ComparisonRowView,
@@ -130,6 +131,10 @@ class ReviewState(SessionState):
     @rx.var
     def selfie_alt(self) -> str:
         return self.selfie[0].alt if self.selfie else "No selfie was sent"
+
+    @rx.var
+    def showing_earlier_image(self) -> bool:
+        return self.left_key.startswith(EARLIER_KEY_PREFIX)
 
     @rx.var
     def checked_count(self) -> int:
@@ -258,6 +263,9 @@ class ReviewState(SessionState):
     @rx.event
     def show_tab(self, tab: str) -> None:
         self.side_tab = tab if tab in ("details", "earlier") else "details"
+        if self.side_tab == "details" and self.left_key.startswith(EARLIER_KEY_PREFIX):
+            # The earlier attempt is out of sight: so is its image, lest it pass for this one's.
+            self._show_on_left(self.documents[0] if self.documents else None)
 
     @rx.event
     def toggle_link_zoom(self) -> None:

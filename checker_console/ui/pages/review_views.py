@@ -82,10 +82,12 @@ class ErrorView:
     target: str
 
 
-def image_view(image: WorkspaceImage, *, owner: str, key: str | None = None) -> ImageView:
+def image_view(
+    image: WorkspaceImage, *, owner: str, key: str | None = None, label: str | None = None
+) -> ImageView:
     return ImageView(
         key=key or str(image.document_id),
-        label=image.label,
+        label=label or image.label,
         preview_url=image.preview_url,
         thumbnail_url=image.thumbnail_url,
         alt=f"{image.label} of {owner}",
@@ -121,6 +123,10 @@ def default_message(chosen: list[str]) -> str:
     return default_applicant_message([r for r in RejectionReason if r.value in chosen])
 
 
+#: Keys of earlier attempts' images start with this, so the page can tell them from current ones.
+EARLIER_KEY_PREFIX = "earlier-"
+
+
 def earlier_attempt_view(attempt: EarlierAttempt, owner: str) -> EarlierAttemptView:
     decided = london_time(attempt.decided_at) if attempt.decided_at else "not decided"
     outcome = status_label(attempt.outcome or attempt.status)
@@ -134,7 +140,9 @@ def earlier_attempt_view(attempt: EarlierAttempt, owner: str) -> EarlierAttemptV
             image_view(
                 image,
                 owner=f"{owner}, attempt {attempt.attempt}",
-                key=f"earlier-{image.document_id}",
+                key=f"{EARLIER_KEY_PREFIX}{image.document_id}",
+                # Shown above the viewer too: an old image must never pass for a current one.
+                label=f"Earlier attempt {attempt.attempt}: {image.label}",
             )
             for image in attempt.images
         ],
