@@ -1,4 +1,9 @@
-"""The only way a case changes status: the domain transition plus its audit event, together."""
+"""How a case changes status: the domain transition plus its audit event, together.
+
+The one other writer of a status is the PostgreSQL claim statement
+(``services/claim_statement.py``), which takes its move and audit record from the same
+``domain.lifecycle.transition``.
+"""
 
 from __future__ import annotations
 
