@@ -100,6 +100,12 @@ class Cis2Identity:
         return self.uid
 
     @property
+    def email(self) -> str | None:
+        """The email CIS2 holds for the person (``email`` scope): conflicts are checked by it."""
+        value = self.userinfo.get("email") or self.claims.get("email")
+        return str(value) if value else None
+
+    @property
     def sid(self) -> str | None:
         value = self.claims.get("sid")
         return str(value) if value else None

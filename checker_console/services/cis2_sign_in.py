@@ -159,6 +159,7 @@ def complete_sign_in(
         display_name=identity.display_name,
         roles=console_roles,
         org_code=chosen.org_code or None,
+        email=identity.email,
         sid=identity.sid,
         now=now,
     )

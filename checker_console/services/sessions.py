@@ -31,6 +31,8 @@ class SignedInUser:
     display_name: str
     roles: list[str]
     org_code: str | None = None
+    #: What conflicts of interest are checked against (services/queue.py claim_next_case).
+    email: str | None = None
 
     def has_any_role(self, roles: Iterable[str]) -> bool:
         return any(role in self.roles for role in roles)
@@ -51,6 +53,10 @@ class DemoUser:
     user_id: str
     display_name: str
     role: str
+
+    @property
+    def email(self) -> str:
+        return f"{self.user_id}@example.nhs.uk"
 
 
 #: Synthetic people for the demo sign-in (only when settings.demo_mode is on).
@@ -88,6 +94,7 @@ def create_session(
     display_name: str,
     roles: list[str],
     org_code: str | None = None,
+    email: str | None = None,
     sid: str | None = None,
     now: datetime | None = None,
 ) -> tuple[str, UserSession]:
@@ -101,6 +108,7 @@ def create_session(
         display_name=display_name,
         roles=list(roles),
         org_code=org_code,
+        email=email,
         sid=sid,
         created_at=when,
         last_seen_at=when,
@@ -144,6 +152,7 @@ def resolve_session(
         display_name=row.display_name,
         roles=list(row.roles),
         org_code=row.org_code,
+        email=row.email,
     )
 
 

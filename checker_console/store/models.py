@@ -246,6 +246,8 @@ class UserSession(SQLModel, table=True):
     display_name: str = Field(max_length=200)
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     org_code: str | None = Field(default=None, max_length=16)
+    #: From CIS2: a checker is never given an application made with this email.
+    email: str | None = Field(default=None, max_length=254)
     sid: str | None = Field(default=None, max_length=128, index=True)
     created_at: datetime = _when(default_factory=utcnow)
     last_seen_at: datetime = _when(default_factory=utcnow)

@@ -86,7 +86,11 @@ def _start_demo_session(user_id: str) -> str:
     assert user is not None
     with session_scope() as session:
         cookie_value, _ = create_session(
-            session, user_id=user.user_id, display_name=user.display_name, roles=[user.role]
+            session,
+            user_id=user.user_id,
+            display_name=user.display_name,
+            roles=[user.role],
+            email=user.email,
         )
     return cookie_value
 

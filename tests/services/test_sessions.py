@@ -37,11 +37,13 @@ def _sign_in(session: Session, **overrides: object) -> tuple[str, UserSession]:
 
 
 def test_a_new_session_resolves_to_the_person_who_signed_in(session: Session) -> None:
-    cookie, _ = _sign_in(session, org_code="RX1")
+    cookie, _ = _sign_in(session, org_code="RX1", email="sam.patel@example.nhs.uk")
 
     user = resolve_session(session, cookie)
 
-    assert user == SignedInUser("checker.one", "Sam Patel", ["checker"], "RX1")
+    assert user == SignedInUser(
+        "checker.one", "Sam Patel", ["checker"], "RX1", email="sam.patel@example.nhs.uk"
+    )
 
 
 def test_only_a_hash_of_the_cookie_is_stored(session: Session) -> None:

@@ -6,6 +6,7 @@ or stand in for time passing (a lease running out) where waiting would make the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import timedelta
 
@@ -14,7 +15,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
-from checker_console.services.queue import release_case
+from checker_console.domain.reasons import RejectionReason
+from checker_console.services.decisions import reject_case
+from checker_console.services.queue import CaseNotLeasedToYou, release_case
 from checker_console.store.db import make_engine
 from checker_console.store.models import Application, Decision
 
@@ -91,3 +94,19 @@ def shown_case_id(page: Page) -> int:
 def wait_until_both_images_painted(page: Page) -> None:
     expect(page.locator("#viewer-document")).to_have_attribute("data-loaded", "true")
     expect(page.locator("#viewer-selfie")).to_have_attribute("data-loaded", "true")
+
+
+def reject_to_tidy(session: Session, *, case_id: int, checker_id: str) -> None:
+    """Decide a case a test put in the shared queue, so later tests get ordinary cases.
+
+    Does nothing if ``checker_id`` no longer holds it.
+    """
+    with contextlib.suppress(CaseNotLeasedToYou):
+        reject_case(
+            session,
+            case_id=case_id,
+            checker_id=checker_id,
+            reasons=[RejectionReason.DOCUMENT_UNREADABLE.value],
+            applicant_message=None,
+            internal_note="",
+        )

@@ -9,7 +9,6 @@ seeded sample case claimed and rejected by another checker, then a second attemp
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.services.decisions import reject_case
 from checker_console.services.prefetch import release_reservation
-from checker_console.services.queue import CaseNotLeasedToYou, claim_next_case
+from checker_console.services.queue import claim_next_case
 from checker_console.store.models import Application, Document, Organisation
 from tests.factories import make_case
 from tests.ui.axe import serious_accessibility_problems
@@ -33,6 +32,7 @@ from tests.ui.conftest import Console
 from tests.ui.review_support import (
     HEADING,
     engine_for,
+    reject_to_tidy,
     release_everything_held_by,
     shown_case_id,
     wait_until_both_images_painted,
@@ -137,15 +137,7 @@ def _decide_if_still_held(database_url: str, case_id: int) -> None:
             held = case is not None and case.lease_holder == REVIEWER
             session.rollback()
             if held:
-                with contextlib.suppress(CaseNotLeasedToYou):
-                    reject_case(
-                        session,
-                        case_id=case_id,
-                        checker_id=REVIEWER,
-                        reasons=[RejectionReason.DOCUMENT_UNREADABLE.value],
-                        applicant_message=None,
-                        internal_note="",
-                    )
+                reject_to_tidy(session, case_id=case_id, checker_id=REVIEWER)
     finally:
         engine.dispose()
 

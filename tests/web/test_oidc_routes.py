@@ -92,6 +92,8 @@ def test_a_checker_signs_in_with_cis2_and_lands_on_the_case_list(console: Consol
         "Sam Patel",
         ["checker"],
     )
+    # What conflicts of interest are checked against: the email CIS2 holds for them.
+    assert user.email == "checker.one@example.nhs.uk"
     assert console.audit("signed_in")[0].actor == "555000000001"
 
 

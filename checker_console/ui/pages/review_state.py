@@ -173,7 +173,10 @@ class ReviewState(SessionState):
             return
         await run_service(expire_leases)
         claimed = await run_service(
-            claim_next_case, checker_id=user.user_id, include_referred=LEAD in user.roles
+            claim_next_case,
+            checker_id=user.user_id,
+            checker_email=user.email,
+            include_referred=LEAD in user.roles,
         )
         workspace = None
         if claimed is not None:
@@ -195,7 +198,10 @@ class ReviewState(SessionState):
             self.prefetch_urls = []
             return
         reservation = await run_service(
-            reserve_next_case, checker_id=user.user_id, include_referred=LEAD in user.roles
+            reserve_next_case,
+            checker_id=user.user_id,
+            checker_email=user.email,
+            include_referred=LEAD in user.roles,
         )
         self.prefetch_urls = (
             [f"/images/{d}/preview" for d in reservation.document_ids] if reservation else []
