@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.queue import fresh, in_queue_order, read_only
+from checker_console.services.sessions import display_names
 from checker_console.store.models import Application, Organisation
 
 T = TypeVar("T")
@@ -54,6 +55,9 @@ class QueueRow:
     held_since: datetime | None
     lease_expires_at: datetime | None
     referred_by: str | None
+    #: How the page names them: the name they signed in with, or the id if they never did.
+    held_by_name: str | None
+    referred_by_name: str | None
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,9 @@ def list_queue(
             )
         ).one()
         organisations = _organisations(session, {c.organisation_id for c in rows})
+        names = display_names(session, [p for c in rows for p in (c.lease_holder, c.referred_by)])
         return QueuePage(
-            rows=[_row(c, organisations, now) for c in rows],
+            rows=[_row(c, organisations, names, now) for c in rows],
             next_page=_page_token(rows[-1]) if more else None,
             total=total,
             page_size=page_size,
@@ -181,9 +186,15 @@ def _organisations(session: Session, ids: set[int]) -> dict[int, Organisation]:
     return {org.id: org for org in found if org.id is not None}
 
 
-def _row(case: Application, organisations: dict[int, Organisation], now: datetime) -> QueueRow:
+def _row(
+    case: Application,
+    organisations: dict[int, Organisation],
+    names: dict[str, str],
+    now: datetime,
+) -> QueueRow:
     org = organisations.get(case.organisation_id)
     in_review = case.status == CaseStatus.IN_REVIEW
+    held_by = case.lease_holder if in_review else None
     return QueueRow(
         case_id=case.id or 0,
         status=case.status,
@@ -196,10 +207,14 @@ def _row(case: Application, organisations: dict[int, Organisation], now: datetim
         sla_due_at=case.sla_due_at,
         age=now - case.submitted_at,
         breaching_sla=case.sla_due_at < now,
-        held_by=case.lease_holder if in_review else None,
+        held_by=held_by,
         held_since=case.claimed_at if in_review else None,
         lease_expires_at=case.lease_expires_at if in_review else None,
         referred_by=case.referred_by,
+        held_by_name=names.get(held_by, held_by) if held_by else None,
+        referred_by_name=(
+            names.get(case.referred_by, case.referred_by) if case.referred_by else None
+        ),
     )
 
 

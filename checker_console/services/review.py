@@ -43,6 +43,7 @@ from checker_console.services.review_aids import (
     existing_profile_aid,
     photo_id_aids,
 )
+from checker_console.services.sessions import display_names
 from checker_console.store.models import Application, Decision, Document, Invitation, Organisation
 
 __all__ = [
@@ -104,6 +105,8 @@ class Workspace:
     claimed_at: datetime | None
     lease_expires_at: datetime
     referred_by: str | None
+    #: Who referred it, by the name they signed in with (the id if they never did).
+    referred_by_name: str | None
     #: The referring checker's note, for whoever picks up a referral.
     referral_note: str
     #: Photo ID sides and pages, then other documents; the selfie is separate.
@@ -163,6 +166,9 @@ def open_workspace(
             claimed_at=case.claimed_at,
             lease_expires_at=case.lease_expires_at,
             referred_by=case.referred_by,
+            referred_by_name=display_names(session, [case.referred_by]).get(
+                case.referred_by or "", case.referred_by
+            ),
             referral_note=_referral_note(session, case),
             documents=[_image(d) for d in documents if d.kind != DocumentKind.SELFIE],
             selfie=_image(selfie) if selfie else None,

@@ -258,3 +258,20 @@ def may_view_case_images(
         return False
     when = now or utcnow()
     return lease_holder == user.user_id and lease_expires_at is not None and lease_expires_at > when
+
+
+def display_names(session: Session, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """The name each user last signed in with, for pages that show who holds or referred a case.
+
+    A CIS2 user id is a 12-digit number; a lead reading the queue wants "Sam Patel". Someone who
+    never signed in here (a system actor, a bench id) is left out: callers show the id instead.
+    """
+    wanted = {user_id for user_id in user_ids if user_id}
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(UserSession.user_id, UserSession.display_name)
+        .where(col(UserSession.user_id).in_(wanted))
+        .order_by(col(UserSession.created_at))
+    ).all()
+    return dict(rows)  # the newest session's name wins

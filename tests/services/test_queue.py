@@ -25,6 +25,7 @@ from checker_console.services.queue_listing import (
     queue_counts,
     queue_page_statement,
 )
+from checker_console.services.sessions import create_session
 from checker_console.settings import get_settings
 from checker_console.store.db import is_postgres
 from checker_console.store.models import Application, AuditEvent, Decision
@@ -339,7 +340,13 @@ def test_rows_being_reviewed_show_who_holds_them_and_since_when(session: Session
     rows = list_queue(session, page_size=10, now=T0 + timedelta(minutes=2)).rows
     held = [(r.case_id, r.status, r.held_by, r.held_since) for r in rows if r.held_by]
     assert held == [(claim.case_id, "in_review", "checker.one", T0)]
+    assert rows[0].held_by_name == "checker.one"  # never signed in here: the id will do
     assert rows[1].held_by is None and rows[1].organisation_code == "RX1"
+
+    create_session(session, user_id="checker.one", display_name="Sam Patel", roles=["checker"])
+    session.commit()
+    rows = list_queue(session, page_size=10, now=T0 + timedelta(minutes=2)).rows
+    assert rows[0].held_by_name == "Sam Patel"
 
 
 def test_the_queue_filters_by_organisation_cohort_attempt_and_age(session: Session) -> None:

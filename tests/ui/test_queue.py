@@ -33,7 +33,7 @@ def test_the_queue_shows_its_totals_and_who_is_reviewing_what(
         "#queue-table tbody tr", has=lead.get_by_role("rowheader", name=str(held), exact=True)
     )
     expect(row).to_contain_text("In review")
-    expect(row).to_contain_text("checker.two since ")
+    expect(row).to_contain_text("Alex Morgan since ")  # checker.two, by name
     expect(lead.locator("#take-next")).to_contain_text("Take the next case or referral")
 
 

@@ -141,7 +141,7 @@ def test_referring_needs_a_note_and_puts_the_case_in_the_leads_queue(
     row = lead.locator(
         "#queue-table tbody tr", has=lead.get_by_role("rowheader", name=str(case_id), exact=True)
     )
-    expect(row).to_contain_text("Referred by checker.one")
+    expect(row).to_contain_text("Referred by Sam Patel")  # checker.one, by name
 
 
 def test_two_checkers_claiming_at_once_get_different_cases(

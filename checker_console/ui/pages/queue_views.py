@@ -45,9 +45,9 @@ def row_view(row: QueueRow) -> QueueRowView:
     holder = ""
     if row.status == CaseStatus.IN_REVIEW and row.held_by:
         since = london_time(row.held_since).split(", ")[-1] if row.held_since else "unknown"
-        holder = f"{row.held_by} since {since}"
+        holder = f"{row.held_by_name} since {since}"
     elif row.status == CaseStatus.REFERRED and row.referred_by:
-        holder = f"Referred by {row.referred_by}"
+        holder = f"Referred by {row.referred_by_name}"
     return QueueRowView(
         case_id=row.case_id,
         organisation=row.organisation_name,

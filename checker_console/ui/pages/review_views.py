@@ -174,7 +174,7 @@ def case_values(workspace: Workspace) -> dict[str, Any]:
     cohort = f", {workspace.cohort}" if workspace.cohort else ""
     due = london(workspace.sla_due_at)
     referral = (
-        f"Referred by {workspace.referred_by}: {workspace.referral_note}"
+        f"Referred by {workspace.referred_by_name}: {workspace.referral_note}"
         if workspace.referred_by
         else ""
     )
