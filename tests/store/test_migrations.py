@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 import checker_console.store.models  # noqa: F401  (registers the tables)
+from checker_console.store.migrate import alembic_config, migrate
 
 
 def test_migrated_database_matches_the_models(engine: Engine) -> None:
@@ -43,3 +47,31 @@ def test_claims_read_the_head_of_the_queue_by_a_queue_index(engine: Engine) -> N
         "ix_application_waiting" if engine.dialect.name == "postgresql" else "ix_application_"
     )
     assert expected in plan and "ix_application_sla_due" not in plan
+
+
+def test_a_database_from_the_first_release_upgrades_in_place_keeping_its_rows(
+    engine: Engine,
+) -> None:
+    """What a console started on an existing database does: 0001 to the newest, data kept."""
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO usersession (id, user_id, display_name, roles, created_at, "
+                "last_seen_at, expires_at) VALUES ('kept', 'checker.one', 'Sam Patel', '[]', "
+                ":now, :now, :now)"
+            ),
+            {"now": datetime(2026, 11, 1, 9, 0)},
+        )
+
+    migrate(engine)
+
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        kept = connection.execute(
+            text("SELECT display_name, email FROM usersession WHERE id = 'kept'")
+        ).one()
+    assert differences == []
+    assert tuple(kept) == ("Sam Patel", None)
