@@ -7,15 +7,30 @@ from typing import Any
 import reflex as rx
 
 
-def pager(
-    *,
-    page: rx.Var,
-    page_count: rx.Var,
-    has_previous: rx.Var,
-    has_next: rx.Var,
-    on_previous: Any,
-    on_next: Any,
-) -> rx.Component:
+class NumberedPages(rx.State, mixin=True):
+    """Where a page that pages on the server is: page ``page`` of ``page_count``.
+
+    A state mixes this in, sets both from its service's answer and defines ``previous_page``
+    and ``next_page``; :func:`pager` draws the controls from it.
+    """
+
+    page: int = 1
+    page_count: int = 1
+
+    @rx.var
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @rx.var
+    def has_next(self) -> bool:
+        return self.page < self.page_count
+
+
+def pager(state: Any) -> rx.Component:
+    """The controls for ``state``, a state class that mixes in :class:`NumberedPages`."""
+    page, page_count = state.page, state.page_count
+    has_previous, has_next = state.has_previous, state.has_next
+    on_previous, on_next = state.previous_page, state.next_page
     return rx.el.nav(
         rx.el.button(
             "Previous",

@@ -26,7 +26,7 @@ from checker_console.services.sessions import SignedInUser
 from checker_console.ui.calls import run_service
 from checker_console.ui.components.fields import Option, select_field, sortable_header
 from checker_console.ui.components.layout import template
-from checker_console.ui.components.pager import pager
+from checker_console.ui.components.pager import NumberedPages, pager
 from checker_console.ui.components.status_tag import status_class, status_shape, status_tag
 from checker_console.ui.format import london_time
 from checker_console.ui.state import SessionState
@@ -70,11 +70,9 @@ def _row_view(row: CaseRow, user: SignedInUser, now: datetime) -> CaseRowView:
     )
 
 
-class CaseListState(SessionState):
+class CaseListState(NumberedPages, SessionState):
     rows: list[CaseRowView] = []
     total: int = 0
-    page: int = 1
-    page_count: int = 1
     page_size: int = 25
     sort: str = "submitted"
     descending: bool = True
@@ -86,14 +84,6 @@ class CaseListState(SessionState):
     cohort_options: list[Option] = []
     error: str = ""
     loaded: bool = False
-
-    @rx.var
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @rx.var
-    def has_next(self) -> bool:
-        return self.page < self.page_count
 
     @rx.var
     def range_text(self) -> str:
@@ -324,14 +314,7 @@ def cases_page() -> rx.Component:
             ),
         ),
         _table(),
-        pager(
-            page=state.page,
-            page_count=state.page_count,
-            has_previous=state.has_previous,
-            has_next=state.has_next,
-            on_previous=state.previous_page,
-            on_next=state.next_page,
-        ),
+        pager(state),
     )
 
 

@@ -26,7 +26,7 @@ from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
 from checker_console.ui.components.fields import Option, select_field
 from checker_console.ui.components.layout import template
-from checker_console.ui.components.pager import pager
+from checker_console.ui.components.pager import NumberedPages, pager
 from checker_console.ui.components.profile_retry import ProfileRetry, retry_control, retry_result
 from checker_console.ui.components.status_tag import status_class, status_shape, status_tag
 from checker_console.ui.format import london_time
@@ -98,23 +98,13 @@ def _row_view(row: UnfinishedProfile) -> ProfileRowView:
     )
 
 
-class DownstreamState(ProfileRetry, SessionState):
+class DownstreamState(ProfileRetry, NumberedPages, SessionState):
     counts: list[CountView] = []
     rows: list[ProfileRowView] = []
     show: str = ""
     total: int = 0
-    page: int = 1
-    page_count: int = 1
     mailbox_url: str = ""
     loaded: bool = False
-
-    @rx.var
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @rx.var
-    def has_next(self) -> bool:
-        return self.page < self.page_count
 
     @rx.var
     def range_text(self) -> str:
@@ -251,14 +241,7 @@ def _board() -> rx.Component:
         retry_result(state),
         rx.el.p(state.range_text, class_name="summary", id="profile-count"),
         _table(),
-        pager(
-            page=state.page,
-            page_count=state.page_count,
-            has_previous=state.has_previous,
-            has_next=state.has_next,
-            on_previous=state.previous_page,
-            on_next=state.next_page,
-        ),
+        pager(state),
     )
 
 
