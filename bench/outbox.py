@@ -46,6 +46,7 @@ from checker_console.domain.reasons import ChecklistItem, DocumentKind
 from checker_console.services.decisions import approve_case
 from checker_console.services.lifecycle import apply_transition
 from checker_console.services.outbox import OutboxKind
+from checker_console.services.profile_board import downstream_counts
 from checker_console.services.queue import claim_next_case
 from checker_console.standins._serve import StandinProcess
 from checker_console.store.db import make_engine
@@ -141,14 +142,9 @@ def _approve_queued(engine: Engine, per_second: float | None = None) -> int:
 
 
 def _created(engine: Engine) -> int:
+    """Profiles created so far, as the Profiles page counts them."""
     with Session(engine) as session:
-        count = session.exec(
-            select(func.count())
-            .select_from(Application)
-            .where(Application.status == CaseStatus.PROFILE_CREATED)
-        ).one()
-        session.rollback()
-        return int(count)
+        return downstream_counts(session).cases[CaseStatus.PROFILE_CREATED]
 
 
 def _wait_for(engine: Engine, target: int, timeout_s: float) -> None:

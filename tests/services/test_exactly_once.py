@@ -29,6 +29,7 @@ from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.audit import verify_audit_chain
 from checker_console.services.decisions import approve_case
 from checker_console.services.outbox import OutboxKind, OutboxStatus
+from checker_console.services.profile_board import downstream_counts
 from checker_console.services.queue import claim_next_case
 from checker_console.standins._serve import StandinProcess
 from checker_console.store.models import Application, OutboxMessage
@@ -101,13 +102,10 @@ class Worker:
         return self.log_path.read_text(errors="replace")[-3000:]
 
 
-def _count(engine: Engine, status: CaseStatus) -> int:
+def _created(engine: Engine) -> int:
+    """Profiles created so far, as the Profiles page counts them."""
     with Session(engine) as session:
-        found = session.exec(
-            select(func.count()).select_from(Application).where(Application.status == status)
-        ).one()
-        session.rollback()
-        return int(found)
+        return downstream_counts(session).cases[CaseStatus.PROFILE_CREATED]
 
 
 def _in_flight(engine: Engine) -> int:
@@ -224,19 +222,16 @@ def test_500_approvals_make_500_profiles_and_500_emails_despite_faults_and_kills
             worker.start()
             checkers.join()
             _wait(
-                lambda: (
-                    _count(engine, CaseStatus.PROFILE_CREATED) >= CASES * 2 // 3
-                    and _in_flight(engine) > 0
-                ),
+                lambda: _created(engine) >= CASES * 2 // 3 and _in_flight(engine) > 0,
                 worker,
                 120,
                 "two thirds of the profiles, with work in flight",
             )
-            created_before_second_kill = _count(engine, CaseStatus.PROFILE_CREATED)
+            created_before_second_kill = _created(engine)
             worker.kill()
             worker.start()
             _wait(
-                lambda: _count(engine, CaseStatus.PROFILE_CREATED) == CASES,
+                lambda: _created(engine) == CASES,
                 worker,
                 120,
                 "every profile",
