@@ -36,7 +36,11 @@ from checker_console.standins.cim_store import (
     IdempotencyKeyReused,
     NewProfile,
 )
-from checker_console.standins.faults import FaultConfig, FaultInjector, FaultMiddleware
+from checker_console.standins.faults import (
+    FaultInjector,
+    FaultMiddleware,
+    admin_faults_route,
+)
 
 PROFILES_PATH = "/api/v1/profiles"
 NI_NUMBER = re.compile(r"^[A-Z]{2}[0-9]{6}[A-D]$")
@@ -161,17 +165,6 @@ def create_app(
             return _problem(404, "not_found", "No profile has that UUID.")
         return Response(photo, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
-    async def faults_endpoint(request: Request) -> Response:
-        if request.method == "PUT":
-            try:
-                data = await request.json()
-                scripted = data.pop("next", [])
-                injector.configure(FaultConfig.from_dict(data, injector.config))
-                injector.script(*scripted)
-            except (ValueError, TypeError) as exc:
-                return _problem(400, "bad_faults", str(exc))
-        return JSONResponse(injector.config.to_dict())
-
     async def stats(request: Request) -> Response:
         counts = await run_in_threadpool(store.stats)
         return JSONResponse({**counts, "faults": dict(injector.counts)})
@@ -188,7 +181,7 @@ def create_app(
             Route(PROFILES_PATH, create_profile, methods=["POST"]),
             Route(PROFILES_PATH + "/{uuid}", get_profile, methods=["GET"]),
             Route(PROFILES_PATH + "/{uuid}/photo", get_photo, methods=["GET"]),
-            Route("/admin/faults", faults_endpoint, methods=["GET", "PUT"]),
+            admin_faults_route(injector),
             Route("/admin/stats", stats, methods=["GET"]),
             Route("/admin/profiles", list_profiles, methods=["GET"]),
             Route("/healthz", health, methods=["GET"]),

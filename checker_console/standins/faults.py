@@ -29,6 +29,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
 Send = Callable[[dict[str, Any]], Any]
@@ -254,3 +258,20 @@ def _replay(body: bytes) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
+
+
+def admin_faults_route(injector: FaultInjector) -> Route:
+    """``GET /admin/faults`` shows the configuration; ``PUT`` changes it and scripts ``next``."""
+
+    async def faults_endpoint(request: Request) -> Response:
+        if request.method == "PUT":
+            try:
+                data = await request.json()
+                scripted = data.pop("next", [])
+                injector.configure(FaultConfig.from_dict(data, injector.config))
+                injector.script(*scripted)
+            except (ValueError, TypeError) as exc:
+                return JSONResponse({"error": "bad_faults", "message": str(exc)}, status_code=400)
+        return JSONResponse(injector.config.to_dict())
+
+    return Route("/admin/faults", faults_endpoint, methods=["GET", "PUT"])

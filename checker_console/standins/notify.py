@@ -32,7 +32,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from checker_console.settings import Settings
-from checker_console.standins.faults import FaultConfig, FaultInjector, FaultMiddleware
+from checker_console.standins.faults import (
+    FaultInjector,
+    FaultMiddleware,
+    admin_faults_route,
+)
 
 FROM_EMAIL = "apply.for.care.id@notifications.service.gov.uk"
 PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
@@ -237,17 +241,6 @@ def create_app(
         rows = await run_in_threadpool(mailbox.find)
         return HTMLResponse(_render_mailbox(rows))
 
-    async def faults_endpoint(request: Request) -> Response:
-        if request.method == "PUT":
-            try:
-                data = await request.json()
-                scripted = data.pop("next", [])
-                injector.configure(FaultConfig.from_dict(data, injector.config))
-                injector.script(*scripted)
-            except (ValueError, TypeError) as exc:
-                return JSONResponse({"error": "bad_faults", "message": str(exc)}, status_code=400)
-        return JSONResponse(injector.config.to_dict())
-
     app = Starlette(
         routes=[
             Route("/v2/notifications/email", send_email, methods=["POST"]),
@@ -255,7 +248,7 @@ def create_app(
             Route("/v2/notifications/{id}", get_notification, methods=["GET"]),
             Route("/mailbox", mailbox_html, methods=["GET"]),
             Route("/mailbox.json", mailbox_json, methods=["GET"]),
-            Route("/admin/faults", faults_endpoint, methods=["GET", "PUT"]),
+            admin_faults_route(injector),
             Route("/healthz", lambda r: JSONResponse({"status": "ok"}), methods=["GET"]),
         ]
     )
