@@ -5,6 +5,8 @@
 // Page-wide keys (+ - [ ] 0 and arrows) go to the "active" viewer: the one last focused,
 // clicked or hovered. Viewers sharing a linkGroup zoom together while linking is switched on.
 import React, { useCallback, useEffect, useRef, useState } from "react";
+// Keys pressed while typing are text, not viewer keys: the same rule the page shortcuts follow.
+import { isTyping } from "./shortcuts.jsx";
 
 const MIN_SCALE = 0.2;
 const MAX_SCALE = 12;
@@ -15,17 +17,6 @@ const registry = new Map();
 let activeId = null;
 let linked = false;
 let keysInstalled = false;
-
-// Inputs that take typed text; keys pressed in them are typing, not shortcuts. A focused
-// checkbox, radio or button is not typing: shortcuts keep working after ticking an item.
-const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
-
-function isTyping(target) {
-  if (!target) return false;
-  const tag = (target.tagName || "").toLowerCase();
-  if (tag === "input") return !NOT_TEXT.has((target.type || "text").toLowerCase());
-  return tag === "textarea" || tag === "select" || target.isContentEditable;
-}
 
 function installKeys() {
   if (keysInstalled || typeof window === "undefined") return;

@@ -7,7 +7,7 @@ import { useEffect } from "react";
 // checkbox, radio or button is not typing: shortcuts keep working after ticking an item.
 const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
 
-function isTyping(target) {
+export function isTyping(target) {
   if (!target) return false;
   const tag = (target.tagName || "").toLowerCase();
   if (tag === "input") return !NOT_TEXT.has((target.type || "text").toLowerCase());
