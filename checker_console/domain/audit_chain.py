@@ -56,7 +56,7 @@ def canonical_body_around_case(
     body = canonical_body(
         occurred_at=occurred_at, actor=actor, action=action, application_id=None, detail=detail
     )
-    before, marker, after = body.partition('"case":null')
+    before, _, after = body.partition('"case":null')
     return before + '"case":', after
 
 

@@ -64,7 +64,7 @@ _INSERT_EVENT_SQLITE = text(
 )
 
 
-def stored_time(value: datetime) -> datetime:
+def _stored_time(value: datetime) -> datetime:
     """What ``UTCDateTime`` stores: naive UTC (raw SQL bypasses the column type)."""
     return value.astimezone(UTC).replace(tzinfo=None)
 
@@ -91,7 +91,7 @@ def append_audit(
     params: dict[str, Any] = {
         "nl": "\n",
         "body": body,
-        "occurred_at": stored_time(when),
+        "occurred_at": _stored_time(when),
         "actor": actor,
         "action": action,
         "application_id": application_id,
@@ -107,7 +107,7 @@ def append_audit(
             sequence=sequence,
             prev_hash=prev_hash,
             hash=digest,
-            occurred_at=stored_time(when).strftime("%Y-%m-%d %H:%M:%S.%f"),
+            occurred_at=_stored_time(when).strftime("%Y-%m-%d %H:%M:%S.%f"),
         )
         event_id = session.execute(_INSERT_EVENT_SQLITE, params).scalar_one()
     return AuditEvent(

@@ -33,6 +33,7 @@ from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.services.claim_statement import claim_queue_head
 from checker_console.services.lifecycle import apply_transition
 from checker_console.settings import get_settings
+from checker_console.store.db import is_postgres
 from checker_console.store.models import Application, Decision
 from checker_console.store.types import UTCDateTime
 
@@ -135,12 +136,21 @@ class Claimant:
     ni_number: str | None
     include_referred: bool
 
+    def owns(self, applicant_email: str | None, applicant_ni_number: str | None) -> bool:
+        """Whether an application with these details is this checker's own."""
+        return is_own_application(
+            checker_email=self.email,
+            checker_ni_number=self.ni_number,
+            applicant_email=applicant_email,
+            applicant_ni_number=applicant_ni_number,
+        )
+
 
 def _claim_queue_head(
     session: Session, claimant: Claimant, now: datetime, lease: timedelta
 ) -> ClaimedCase | None:
     """The one-statement claim on PostgreSQL, for the common case; None leaves it to ``_claim``."""
-    if claimant.include_referred or session.get_bind().dialect.name != "postgresql":
+    if claimant.include_referred or not is_postgres(session):
         return None
     claimed = claim_queue_head(
         session,
@@ -152,12 +162,7 @@ def _claim_queue_head(
     )
     if claimed is None:
         return None
-    if is_own_application(
-        checker_email=claimant.email,
-        checker_ni_number=claimant.ni_number,
-        applicant_email=claimed.email,
-        applicant_ni_number=claimed.ni_number,
-    ):
+    if claimant.owns(claimed.email, claimed.ni_number):
         # Stored details the SQL could not see through (odd whitespace or case): hand it back.
         release_case(
             session,
@@ -262,13 +267,9 @@ def lock_first_claimable(
 
 def may_claim(session: Session, case: Application, claimant: Claimant) -> bool:
     """Whether this checker may take this case: not their own application, not their referral."""
-    conflicted = is_own_application(
-        checker_email=claimant.email,
-        checker_ni_number=claimant.ni_number,
-        applicant_email=case.email,
-        applicant_ni_number=case.ni_number,
-    )
-    return not conflicted and claimant.checker_id not in referrers_of(session, case)
+    if claimant.owns(case.email, case.ni_number):
+        return False
+    return claimant.checker_id not in referrers_of(session, case)
 
 
 def _reserved_by_other(case: Application, claimant: Claimant, now: datetime) -> bool:

@@ -17,7 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.queue import fresh, in_queue_order, read_only
-from checker_console.services.sessions import display_names
+from checker_console.services.sessions import display_names, name_or_id
 from checker_console.store.models import Application, Organisation
 
 T = TypeVar("T")
@@ -211,10 +211,8 @@ def _row(
         held_since=case.claimed_at if in_review else None,
         lease_expires_at=case.lease_expires_at if in_review else None,
         referred_by=case.referred_by,
-        held_by_name=names.get(held_by, held_by) if held_by else None,
-        referred_by_name=(
-            names.get(case.referred_by, case.referred_by) if case.referred_by else None
-        ),
+        held_by_name=name_or_id(names, held_by),
+        referred_by_name=name_or_id(names, case.referred_by),
     )
 
 

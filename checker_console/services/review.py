@@ -43,7 +43,7 @@ from checker_console.services.review_aids import (
     existing_profile_aid,
     photo_id_aids,
 )
-from checker_console.services.sessions import display_names
+from checker_console.services.sessions import display_names, name_or_id
 from checker_console.store.models import Application, Decision, Document, Invitation, Organisation
 
 __all__ = [
@@ -166,8 +166,8 @@ def open_workspace(
             claimed_at=case.claimed_at,
             lease_expires_at=case.lease_expires_at,
             referred_by=case.referred_by,
-            referred_by_name=display_names(session, [case.referred_by]).get(
-                case.referred_by or "", case.referred_by
+            referred_by_name=name_or_id(
+                display_names(session, [case.referred_by]), case.referred_by
             ),
             referral_note=_referral_note(session, case),
             documents=[_image(d) for d in documents if d.kind != DocumentKind.SELFIE],

@@ -137,11 +137,8 @@ def resolve_session(
     if not cookie_value:
         return None
     row = session.get(UserSession, _digest(cookie_value))
-    if row is None or row.ended_at is not None:
-        return None
     when = now or utcnow()
-    idle, _ = session_timeouts()
-    if when >= row.expires_at or when - row.last_seen_at >= idle:
+    if row is None or not _is_live(row, when):
         return None
     if touch:
         row.last_seen_at = when
@@ -183,14 +180,20 @@ def users_of_sid(session: Session, sid: str) -> list[str]:
 def is_signed_in_anywhere(session: Session, user_id: str, *, now: datetime | None = None) -> bool:
     """Whether the user still has a live session, on this device or another."""
     when = now or utcnow()
+    rows = session.exec(
+        select(UserSession).where(
+            col(UserSession.user_id) == user_id,
+            col(UserSession.ended_at).is_(None),
+            col(UserSession.expires_at) > when,  # at most a day's sessions to look at
+        )
+    ).all()
+    return any(_is_live(row, when) for row in rows)
+
+
+def _is_live(row: UserSession, when: datetime) -> bool:
+    """Not ended, not past its absolute end, not idle too long: the one rule for a session."""
     idle, _ = session_timeouts()
-    live = session.exec(
-        select(UserSession.id)
-        .where(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
-        .where(col(UserSession.expires_at) > when, col(UserSession.last_seen_at) > when - idle)
-        .limit(1)
-    ).first()
-    return live is not None
+    return row.ended_at is None and when < row.expires_at and when - row.last_seen_at < idle
 
 
 def end_sessions_for_sid(session: Session, sid: str, *, now: datetime | None = None) -> int:
@@ -275,3 +278,8 @@ def display_names(session: Session, user_ids: Iterable[str | None]) -> dict[str,
         .order_by(col(UserSession.created_at))
     ).all()
     return dict(rows)  # the newest session's name wins
+
+
+def name_or_id(names: dict[str, str], user_id: str | None) -> str | None:
+    """How a page names ``user_id``: from :func:`display_names`, else the id itself."""
+    return names.get(user_id, user_id) if user_id else None
