@@ -56,6 +56,18 @@ HEADING_ID = "review-heading"
 OUTCOME_WORDS = {"approved": "approved", "rejected": "rejected", "referred": "referred"}
 
 
+def _as_claimant(user: SignedInUser) -> dict[str, Any]:
+    """Who asks for a case, for the claim and the next case's reservation alike.
+
+    The same conflict-of-interest and referral rules must pick both.
+    """
+    return {
+        "checker_id": user.user_id,
+        "checker_email": user.email,
+        "include_referred": LEAD in user.roles,
+    }
+
+
 class ReviewState(SessionState):
     loaded: bool = False
     may_review: bool = True
@@ -172,12 +184,7 @@ class ReviewState(SessionState):
             self.loaded = True
             return
         await run_service(expire_leases)
-        claimed = await run_service(
-            claim_next_case,
-            checker_id=user.user_id,
-            checker_email=user.email,
-            include_referred=LEAD in user.roles,
-        )
+        claimed = await run_service(claim_next_case, **_as_claimant(user))
         workspace = None
         if claimed is not None:
             try:
@@ -197,12 +204,7 @@ class ReviewState(SessionState):
         if not (self.prefetch_on and get_settings().prefetch):
             self.prefetch_urls = []
             return
-        reservation = await run_service(
-            reserve_next_case,
-            checker_id=user.user_id,
-            checker_email=user.email,
-            include_referred=LEAD in user.roles,
-        )
+        reservation = await run_service(reserve_next_case, **_as_claimant(user))
         self.prefetch_urls = (
             [f"/images/{d}/preview" for d in reservation.document_ids] if reservation else []
         )
@@ -269,7 +271,7 @@ class ReviewState(SessionState):
     @rx.event
     def show_tab(self, tab: str) -> None:
         self.side_tab = tab if tab in ("details", "earlier") else "details"
-        if self.side_tab == "details" and self.left_key.startswith(EARLIER_KEY_PREFIX):
+        if self.side_tab == "details" and self.showing_earlier_image:
             # The earlier attempt is out of sight: so is its image, lest it pass for this one's.
             self._show_on_left(self.documents[0] if self.documents else None)
 
