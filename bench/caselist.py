@@ -2,7 +2,7 @@
 
 For each backend (a temporary SQLite file; PostgreSQL too with ``--pg-url``) it bulk-loads
 ``--cases`` cases (mixed statuses, 12 organisations, 40 cohorts, one photo ID each) with Core
-inserts, then times ``services.caselist.list_cases`` for each sort, a deep page, the filters,
+inserts, then times ``services.cases.listing.list_cases`` for each sort, a deep page, the filters,
 and ``case_filters``: the median of ``--repeat`` runs each. The baseline is the cheapest page there
 is, 25 rows by primary-key range, measured in the same run. The last line is::
 
@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from bench.claims import postgres_database, sqlite_database
 from checker_console.clock import utcnow
-from checker_console.services.caselist import case_filters, list_cases
+from checker_console.services.cases.listing import case_filters, list_cases
 from checker_console.store.db import make_engine
 from checker_console.store.migrate import migrate
 from checker_console.store.models import Application, Document, Invitation, Organisation

@@ -3,7 +3,8 @@
 For each backend (a temporary SQLite file, then a fresh PostgreSQL database created and dropped
 on the server named by ``--pg-url``), it bulk-loads ``--cases`` queued cases, then runs
 ``--claimers`` processes for ``--seconds``, alternately as a bare SQL ``SKIP LOCKED`` loop (the
-baseline: one UPDATE per claim, no audit) and through ``services.queue.claim_next_case`` (lease,
+baseline: one UPDATE per claim, no audit) and through ``services.queue.claims.claim_next_case``
+(lease,
 lifecycle transition, hash-chained audit event), ``--rounds`` times each, every run on a fresh
 copy of the loaded queue. It reports claims per second, p95 latency, the queue page's timing and
 plan at that size, and any case claimed twice. The last line is::
@@ -37,8 +38,8 @@ from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.working_days import add_working_days
 from checker_console.services.audit import verify_audit_chain
-from checker_console.services.queue import claim_next_case
-from checker_console.services.queue_listing import (
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.listing import (
     QueueFilters,
     list_queue,
     queue_counts,

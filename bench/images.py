@@ -4,7 +4,8 @@ It makes ``--photos`` synthetic 12-megapixel phone photos (``sample.photos.phone
 3000 JPEG with EXIF orientation 6, camera tags and GPS), then times three ways of turning each
 into what the console serves, a preview of 1600 px and a thumbnail of 320 px (longest side):
 
-- **ours**: ``services.images.process_image``, exactly what intake runs for one photo: the byte,
+- **ours**: ``services.intake.images.process_image``, exactly what intake runs for one photo: the
+byte,
   format and pixel checks, SHA-256 of the original, JPEG draft decoding (libjpeg scales by 1/2
   while decoding), resize, rotate upright, both derivatives written without metadata;
 - **naive**: ``Image.open`` + full ``load`` + ``ImageOps.exif_transpose`` + LANCZOS resize of the
@@ -40,7 +41,7 @@ from PIL import Image, ImageOps
 from tqdm import tqdm
 
 from checker_console.sample.photos import phone_photo
-from checker_console.services.images import ImagePolicy, fit_within, process_image
+from checker_console.services.intake.images import ImagePolicy, fit_within, process_image
 
 QUALITY = 85
 POLICY = ImagePolicy(max_bytes=64 * 1024 * 1024, max_pixels=50_000_000, jpeg_quality=QUALITY)

@@ -43,11 +43,11 @@ from checker_console.adapters.cim import CimClient, ProfileRequest
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.domain.reasons import ChecklistItem, DocumentKind
-from checker_console.services.decisions import approve_case
+from checker_console.services.downstream.board import downstream_counts
+from checker_console.services.downstream.outbox import OutboxKind
 from checker_console.services.lifecycle import apply_transition
-from checker_console.services.outbox import OutboxKind
-from checker_console.services.profile_board import downstream_counts
-from checker_console.services.queue import claim_next_case
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.review.decisions import approve_case
 from checker_console.standins._serve import StandinProcess
 from checker_console.store.db import make_engine
 from checker_console.store.migrate import migrate

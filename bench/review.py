@@ -7,7 +7,7 @@ clock runs from that key press (the browser's own ``performance.now()`` at keydo
 viewers have painted the next case's document and selfie (their ``painted:`` performance marks).
 
 It runs twice in the same console: with prefetch (the default: the next case is reserved and
-its images loaded while the checker works, ``services/prefetch.py``) and without
+its images loaded while the checker works, ``services/queue/reservations.py``) and without
 (``/review?prefetch=0``), which is the baseline. Before each decision it waits until the
 prefetch has finished, as it would have during the seconds a real checker spends on a case.
 The target is a p95 under 300 ms with prefetch. The last line is::

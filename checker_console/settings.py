@@ -66,7 +66,8 @@ class Settings:
     cis2_issuer: str
     timezone: str = "Europe/London"
     extra: dict[str, str] = field(default_factory=dict)
-    # Downstream: CIM profile creation and notifications through the outbox (services/outbox.py).
+    # Downstream: CIM profile creation and notifications through the outbox
+    # (services/downstream/outbox.py).
     cim_api_key: str = "demo-cim-api-key"
     cim_timeout_ms: int = 5000
     cim_retries: int = 3
@@ -102,7 +103,7 @@ class Settings:
     cis2_checker_codes: tuple[str, ...] = ("B0267",)
     cis2_lead_codes: tuple[str, ...] = ("R5080",)
     cis2_qa_codes: tuple[str, ...] = ("B0268",)
-    # The review workspace (ui/pages/review*.py, services/prefetch.py).
+    # The review workspace (ui/pages/review*.py, services/queue/reservations.py).
     #: Overrides ``lease_minutes`` when above 0: for tests that watch a lease run out.
     lease_seconds: int = 0
     #: How often an open review page renews its lease (well inside the lease).

@@ -10,14 +10,14 @@ from sqlmodel import Session
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
-from checker_console.services.lifecycle import apply_transition
-from checker_console.services.outbox import (
+from checker_console.services.downstream.outbox import (
     OutboxKind,
     enqueue,
     mark_done,
     mark_failed,
     message_key,
 )
+from checker_console.services.lifecycle import apply_transition
 from checker_console.store.models import Application, OutboxMessage
 from tests.factories import make_case
 

@@ -9,7 +9,8 @@ retry, and every first try of a message the worker has tried before), and only s
 The window that remains: a send that Notify is still processing when we ask (it answers "none"
 and we send again). The worker keeps it closed in practice by never having two senders for one
 message (the lease outlives every send) and by retrying only after a backoff, far longer than
-Notify takes to store a notification. This is documented in ``services/notifications.py``.
+Notify takes to store a notification. This is documented in
+``services/downstream/notifications.py``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from checker_console.services.invitations import InvitationFileRefused, import_invitations
+from checker_console.services.intake.invitations import InvitationFileRefused, import_invitations
 from checker_console.store.db import get_engine, session_scope
 from checker_console.store.migrate import migrate
 

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from checker_console.services.sessions import DEMO_USERS
+from checker_console.services.identity.sessions import DEMO_USERS
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
 from checker_console.store.migrate import migrate

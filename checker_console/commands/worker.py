@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 
-from checker_console.services.outbox_worker import default_worker_id, run_worker_loop
+from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
 from checker_console.store.migrate import migrate

@@ -7,7 +7,8 @@ normalisation an MRZ applies: upper case, accents dropped, apostrophes dropped, 
 spaces as word breaks. "Zoë O'Neill-Hart" and "ZOE ONEILL HART" are the same name; "Zoe" and
 "Zara" are not.
 
-Pure functions, no I/O: ``services/review.py`` feeds them and turns the result into the panel.
+Pure functions, no I/O: ``services/review/workspace.py`` feeds them and turns the result into the
+panel.
 """
 
 from __future__ import annotations

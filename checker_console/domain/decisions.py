@@ -2,7 +2,7 @@
 
 Every refusal is a :class:`DecisionRefused` naming the form field it belongs to and a message the
 checker reads next to that field, so the UI shows it as it is. The services layer
-(``services/decisions.py``) calls these checks inside its transaction.
+(``services/review/decisions.py``) calls these checks inside its transaction.
 """
 
 from __future__ import annotations
@@ -127,7 +127,8 @@ def require_four_eyes(checker_id: str, referrers: Collection[str]) -> None:
 
 
 def email_key(email: str | None) -> str:
-    """An email as conflicts compare it (``services/claim_statement.py`` does the same in SQL)."""
+    """An email as conflicts compare it (``services/queue/claim_statement.py`` does the same in
+    SQL)."""
     return (email or "").strip().lower()
 
 

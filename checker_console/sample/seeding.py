@@ -1,7 +1,8 @@
 """Write sample cases into the console the way real ones arrive: invitation, then intake.
 
-Each case goes through ``services.invitations.create_invitation`` and
-``services.intake.submit_application`` (so its images take the real upload pipeline and it
+Each case goes through ``services.intake.invitations.create_invitation`` and
+``services.intake.submissions.submit_application`` (so its images take the real upload pipeline and
+it
 lands in the queue), then its ground truth is stored in ``SampleTruth``. Each step commits on
 its own, and every step is idempotent: the invitation's import key finds an earlier one, a
 submitted invitation is not submitted again, and a missing truth row is written. So a seed
@@ -25,7 +26,8 @@ from checker_console.adapters.blobs import BlobStore
 from checker_console.clock import london, utcnow
 from checker_console.sample.cases import SampleCase, render_case
 from checker_console.sample.plan import DEFAULT_DEFECT_SHARE, CasePlan, case_seed, plan_case
-from checker_console.services.intake import (
+from checker_console.services.intake.invitations import create_invitation
+from checker_console.services.intake.submissions import (
     DocumentUpload,
     IntakeRefused,
     SubmissionDetails,
@@ -33,7 +35,6 @@ from checker_console.services.intake import (
     document_field,
     submit_application,
 )
-from checker_console.services.invitations import create_invitation
 from checker_console.settings import Settings
 from checker_console.store.models import Application, Invitation, SampleTruth
 

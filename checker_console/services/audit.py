@@ -34,7 +34,7 @@ def advance_head_pg(body_sql: str, *, reading: str = "") -> str:
 
     sequence + 1 and the new hash are computed from the row's current values, after any wait
     for the lock; prev_hash = hash keeps the old tip, since every SET reads the row as it was.
-    The claim statement (``services/claim_statement.py``) embeds it, ``reading`` the row it
+    The claim statement (``services/queue/claim_statement.py``) embeds it, ``reading`` the row it
     claimed (a FROM list) to splice the case id into the body.
     """
     from_list = f" FROM {reading}" if reading else ""

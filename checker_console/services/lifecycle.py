@@ -1,7 +1,7 @@
 """How a case changes status: the domain transition plus its audit event, together.
 
 The one other writer of a status is the PostgreSQL claim statement
-(``services/claim_statement.py``), which takes its move and audit record from the same
+(``services/queue/claim_statement.py``), which takes its move and audit record from the same
 ``domain.lifecycle.transition``.
 """
 

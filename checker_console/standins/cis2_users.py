@@ -1,6 +1,7 @@
 """The CIS2 stand-in's synthetic people, and the CIS2-shaped claims it issues for them.
 
-Names match the demo sign-in's users (``services.sessions.DEMO_USERS``), so a demo looks the
+Names match the demo sign-in's users (``services.identity.sessions.DEMO_USERS``), so a demo looks
+the
 same whichever way people sign in. UIDs are 12 digits starting 5550000, which no real person has
 in this demo's world. Every role sits at organisation X26, the central checking team.
 """

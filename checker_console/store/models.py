@@ -84,7 +84,8 @@ class Application(SQLModel, table=True):
         ),
         Index("ix_application_org_status", "organisation_id", "status"),
         Index("ix_application_submitted", "submitted_at", "id"),
-        # The case list sorts by these (services/caselist.py); id breaks ties so paging is stable.
+        # The case list sorts by these (services/cases/listing.py); id breaks ties so paging is
+        # stable.
         Index("ix_application_sla_due", "sla_due_at", "id"),
         Index("ix_application_name", "family_name", "given_name", "id"),
     )
@@ -110,7 +111,8 @@ class Application(SQLModel, table=True):
     claimed_at: datetime | None = _when(default=None)
     referred_by: str | None = Field(default=None, max_length=64)
     decided_at: datetime | None = _when(default=None)
-    #: Prefetch (services/prefetch.py): a short hold on a queued case the checker is likely to
+    #: Prefetch (services/queue/reservations.py): a short hold on a queued case the checker is
+    #: likely to
     #: get next, so their browser can load its images early. Not a lease and not a status: the
     #: case stays queued, and other checkers pass over it only while the reservation is live.
     reserved_by: str | None = Field(default=None, max_length=64)

@@ -2,7 +2,7 @@
 
 The browser never holds identity: the HttpOnly session cookie reaches the server with the
 websocket handshake (``self.router.headers.cookie``), and each handler turns it back into a user
-with ``services.sessions.resolve_session``. The vars below are only what the header shows.
+with ``services.identity.sessions.resolve_session``. The vars below are only what the header shows.
 Page states subclass :class:`SessionState` and start every handler with
 ``user = await self.signed_in_user()``, or, for a handler only some roles may use,
 ``user = await self.user_with_role(LEAD, handler="...")``, which refuses and audits anyone else.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import reflex as rx
 
 from checker_console.domain.roles import CONSOLE_ROLES, LEAD
-from checker_console.services.authorization import authorize, refusal_message
-from checker_console.services.sessions import (
+from checker_console.services.identity.authorization import authorize, refusal_message
+from checker_console.services.identity.sessions import (
     SignedInUser,
     cookie_value_from_header,
     resolve_session,

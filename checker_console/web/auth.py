@@ -14,8 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from checker_console.services.hand_back import hand_back_work
-from checker_console.services.sessions import (
+from checker_console.services.identity.sessions import (
     DEMO_USERS,
     SESSION_COOKIE,
     SignedInUser,
@@ -26,6 +25,7 @@ from checker_console.services.sessions import (
     session_cookie_is_secure,
     session_timeouts,
 )
+from checker_console.services.queue.hand_back import hand_back_work
 from checker_console.settings import get_settings
 from checker_console.store.db import session_scope
 

@@ -22,14 +22,14 @@ from starlette.routing import Route
 from checker_console.adapters.blobs import BlobNotFound, get_blob_store
 from checker_console.domain.roles import CHECKER, CONSOLE_ROLES
 from checker_console.services.audit import append_audit
-from checker_console.services.prefetch import reservation_is_held
-from checker_console.services.review import may_view_as_earlier_attempt
-from checker_console.services.sessions import (
+from checker_console.services.identity.sessions import (
     SESSION_COOKIE,
     SignedInUser,
     may_view_case_images,
     resolve_session,
 )
+from checker_console.services.queue.reservations import reservation_is_held
+from checker_console.services.review.workspace import may_view_as_earlier_attempt
 from checker_console.store.db import session_scope
 from checker_console.store.models import Application, Document
 
@@ -95,7 +95,8 @@ def _viewing_action(session: Session, user: SignedInUser, case: Application) -> 
 
     A lead or QA reviewer sees any case, a checker the case leased to them and its earlier
     attempts (``image.view``), and the case they reserved as their next one (``image.prefetch``:
-    their browser loads it while they finish the current case, see ``services/prefetch.py``).
+    their browser loads it while they finish the current case, see
+    ``services/queue/reservations.py``).
     """
     if may_view_case_images(
         user, lease_holder=case.lease_holder, lease_expires_at=case.lease_expires_at

@@ -2,7 +2,8 @@
 
 The caller is the applicant-facing service, not a browser: it authenticates with a service token
 (``Authorization: Bearer <CHECKER_INTAKE_TOKEN>``). The route only reads the request; every rule
-lives in ``services.intake``. It checks the cheap things first (token, invitation) so a wrong
+lives in ``services.intake.submissions``. It checks the cheap things first (token, invitation) so a
+wrong
 link costs no upload, reads the form under a size limit (``web.intake_form``), and runs the
 blocking work (image decoding, database, blob store) in a worker thread.
 
@@ -26,8 +27,12 @@ from starlette.routing import Route
 
 from checker_console.adapters.blobs import BlobStore, get_blob_store
 from checker_console.clock import utcnow
-from checker_console.services.intake import IntakeRefused, SubmissionResult, submit_application
-from checker_console.services.intake_checks import check_invitation
+from checker_console.services.intake.checks import check_invitation
+from checker_console.services.intake.submissions import (
+    IntakeRefused,
+    SubmissionResult,
+    submit_application,
+)
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import get_engine
 from checker_console.web import openapi

@@ -27,14 +27,14 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
-from checker_console.services.intake import (
+from checker_console.services.intake.checks import MAX_DOCUMENTS
+from checker_console.services.intake.submissions import (
     DocumentUpload,
     IntakeRefused,
     SubmissionDetails,
     UploadedFile,
     document_field,
 )
-from checker_console.services.intake_checks import MAX_DOCUMENTS
 from checker_console.settings import Settings
 
 TEXT_FIELDS = ("given_name", "family_name", "date_of_birth", "ni_number")

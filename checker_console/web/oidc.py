@@ -1,6 +1,7 @@
 """Sign-in with NHS CIS2: the routes of the OpenID Connect authorization code flow.
 
-- ``GET /auth/cis2/start``: opens a login transaction (``services.cis2_sign_in``) and sends the
+- ``GET /auth/cis2/start``: opens a login transaction (``services.identity.cis2_sign_in``) and
+sends the
   browser to CIS2. The browser gets a short-lived HttpOnly ``cc_login`` cookie that binds the
   transaction to it, so a callback URL pasted into another browser signs no one in.
 - ``GET /auth/cis2/callback``: takes the transaction (once), redeems the code with PKCE and
@@ -32,9 +33,9 @@ from checker_console.adapters.cis2 import (
 )
 from checker_console.adapters.cis2_keys import load_or_create_signing_key, public_jwks
 from checker_console.domain.roles import RolePolicy
-from checker_console.services import cis2_sign_in as sign_in
-from checker_console.services.hand_back import hand_back_work
-from checker_console.services.sessions import session_cookie_is_secure, users_of_sid
+from checker_console.services.identity import cis2_sign_in as sign_in
+from checker_console.services.identity.sessions import session_cookie_is_secure, users_of_sid
+from checker_console.services.queue.hand_back import hand_back_work
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import session_scope
 from checker_console.web.auth import _plain_page, set_session_cookie

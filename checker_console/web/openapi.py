@@ -13,8 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from checker_console.services.image_limits import ACCEPTED_FORMATS
-from checker_console.services.intake_checks import (
+from checker_console.services.intake.checks import (
     DOCUMENT_KINDS,
     DOCUMENT_SIDES,
     MAX_DOCUMENTS,
@@ -22,6 +21,7 @@ from checker_console.services.intake_checks import (
     MRZ_MAX_LENGTH,
     NAME_MAX_LENGTH,
 )
+from checker_console.services.intake.image_limits import ACCEPTED_FORMATS
 from checker_console.settings import Settings, get_settings
 from checker_console.web.intake_form import (
     DOCUMENT_FIELD,

@@ -20,9 +20,9 @@ from sqlmodel import Session
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import ChecklistItem, DocumentKind
-from checker_console.services.decisions import approve_case, reject_case
-from checker_console.services.outbox_worker import run_worker_loop
-from checker_console.services.queue import claim_next_case
+from checker_console.services.downstream.worker import run_worker_loop
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.review.decisions import approve_case, reject_case
 from checker_console.settings import Settings, load_settings
 from checker_console.standins._serve import ServerThread
 from checker_console.standins.cim import create_app as create_cim

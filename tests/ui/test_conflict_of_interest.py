@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.prefetch import release_reservation
-from checker_console.services.queue import claim_next_case, release_case
-from checker_console.services.sessions import demo_user
+from checker_console.services.identity.sessions import demo_user
+from checker_console.services.queue.claims import claim_next_case, release_case
+from checker_console.services.queue.reservations import release_reservation
 from checker_console.store.models import Application
 from tests.factories import make_case
 from tests.ui.conftest import Console

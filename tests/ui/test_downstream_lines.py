@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.downstream import DownstreamStatus, NotificationView
+from checker_console.services.downstream.status import DownstreamStatus, NotificationView
 from checker_console.ui.components.downstream_panel import Line, email_lines, profile_lines
 
 NOON_BST = datetime(2026, 6, 1, 11, 0, tzinfo=UTC)

@@ -22,9 +22,9 @@ from sqlmodel import Session, col, select
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
-from checker_console.services.decisions import reject_case
-from checker_console.services.prefetch import release_reservation
-from checker_console.services.queue import claim_next_case
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.reservations import release_reservation
+from checker_console.services.review.decisions import reject_case
 from checker_console.store.models import Application, Document, Organisation
 from tests.factories import make_case
 from tests.ui.axe import serious_accessibility_problems

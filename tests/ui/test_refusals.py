@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.authorization import refusal_message
+from checker_console.services.identity.authorization import refusal_message
 from checker_console.ui.pages.downstream import DownstreamState
 from tests.ui.conftest import Console, sign_in_as
 from tests.ui.console_data import (

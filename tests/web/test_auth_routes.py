@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue import claim_next_case
-from checker_console.services.sessions import SESSION_COOKIE, resolve_session
+from checker_console.services.identity.sessions import SESSION_COOKIE, resolve_session
+from checker_console.services.queue.claims import claim_next_case
 from checker_console.store.models import Application
 from checker_console.web.app import build_api
 from tests.factories import make_case

@@ -13,10 +13,10 @@ from sqlmodel import Session, select
 
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.decisions import reject_case
-from checker_console.services.prefetch import reserve_next_case
-from checker_console.services.queue import claim_next_case
-from checker_console.services.sessions import SESSION_COOKIE, create_session
+from checker_console.services.identity.sessions import SESSION_COOKIE, create_session
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.reservations import reserve_next_case
+from checker_console.services.review.decisions import reject_case
 from checker_console.store.models import Application, AuditEvent, Document
 from checker_console.web.app import build_api
 from tests.factories import make_case

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.sessions import SESSION_COOKIE, create_session
+from checker_console.services.identity.sessions import SESSION_COOKIE, create_session
 from checker_console.store.models import Application, AuditEvent, Document
 from checker_console.web.app import build_api
 from tests.factories import make_case

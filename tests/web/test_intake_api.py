@@ -16,8 +16,8 @@ from openapi_spec_validator import validate
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-import checker_console.services.image_limits
-import checker_console.services.intake_checks
+import checker_console.services.intake.checks
+import checker_console.services.intake.image_limits
 import checker_console.web.intake
 import checker_console.web.intake_form
 from checker_console.store.models import Application, Document
@@ -369,8 +369,8 @@ def test_openapi_document_is_valid_and_describes_the_form(api: Api) -> None:
 
 def test_every_error_code_in_the_code_is_documented_and_nothing_else() -> None:
     sources = [
-        checker_console.services.image_limits,
-        checker_console.services.intake_checks,
+        checker_console.services.intake.image_limits,
+        checker_console.services.intake.checks,
         checker_console.web.intake_form,
         checker_console.web.intake,
     ]

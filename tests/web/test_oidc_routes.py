@@ -20,8 +20,8 @@ from checker_console.adapters.cis2_keys import load_or_create_signing_key
 from checker_console.clock import utcnow
 from checker_console.commands.standin_cis2 import console_client
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue import claim_next_case
-from checker_console.services.sessions import SESSION_COOKIE, SignedInUser, resolve_session
+from checker_console.services.identity.sessions import SESSION_COOKIE, SignedInUser, resolve_session
+from checker_console.services.queue.claims import claim_next_case
 from checker_console.settings import get_settings
 from checker_console.standins.cis2 import Cis2Standin
 from checker_console.store.models import Application, AuditEvent

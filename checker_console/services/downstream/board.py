@@ -3,7 +3,7 @@ approved cases still waiting on CIM or stuck, a page at a time, oldest first.
 
 A lead works this list from the top: the case approved longest ago without a profile is the
 applicant who has waited longest for their UUID. One case's full story (attempt history,
-emails) is :func:`services.downstream.downstream_status`.
+emails) is :func:`services.downstream.status.downstream_status`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.outbox import OutboxKind, OutboxStatus
+from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
 from checker_console.store.models import Application, Organisation, OutboxMessage
 
 #: The downstream states a lead watches, in the order the page shows them.

@@ -1,7 +1,8 @@
 """What every outbox handler shares: the worker's context, the retry policy, and how a
 transient failure is settled (retry later, or give up after the last attempt).
 
-A handler (``services/profile_requests.py``, ``services/notifications.py``) has two parts:
+A handler (``services/downstream/profile_requests.py``, ``services/downstream/notifications.py``)
+has two parts:
 ``process`` runs outside any transaction (it talks to the outside world), and ``give_up`` runs
 inside the transaction that marks its message failed, to do whatever else failing means for that
 kind of message (a profile request moves the case to ``profile_failed``).
@@ -24,7 +25,7 @@ from checker_console.adapters.blobs import BlobStore
 from checker_console.adapters.cim import CallRecord, CimClient
 from checker_console.adapters.notify import NotifyClient
 from checker_console.clock import utcnow
-from checker_console.services.outbox import (
+from checker_console.services.downstream.outbox import (
     ClaimedMessage,
     holds_lease,
     lock_message,

@@ -29,7 +29,13 @@ from sqlmodel import Session
 from checker_console.adapters.notify import Email, NotifyRefused, NotifyUnavailable
 from checker_console.clock import utcnow
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
-from checker_console.services.outbox import (
+from checker_console.services.downstream.handling import (
+    WorkerContext,
+    give_up_now,
+    log,
+    settle_transient,
+)
+from checker_console.services.downstream.outbox import (
     ClaimedMessage,
     OutboxKind,
     OutboxStatus,
@@ -39,12 +45,6 @@ from checker_console.services.outbox import (
     mark_failed,
     message_key,
     record_calls,
-)
-from checker_console.services.outbox_handling import (
-    WorkerContext,
-    give_up_now,
-    log,
-    settle_transient,
 )
 from checker_console.settings import Settings
 from checker_console.store.models import Application, Organisation, OutboxMessage

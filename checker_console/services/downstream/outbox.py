@@ -15,7 +15,7 @@ worker every time runs out of attempts instead of looping forever.
 Claims use ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent workers take different rows
 without waiting; on SQLite every transaction is ``BEGIN IMMEDIATE`` (``store/db.py``), which
 serialises claimers. Outcomes are written under a row lock (:func:`lock_message`), and a worker
-whose lease was taken over only records its calls: see ``services/outbox_worker.py``.
+whose lease was taken over only records its calls: see ``services/downstream/worker.py``.
 """
 
 from __future__ import annotations

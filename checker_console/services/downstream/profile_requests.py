@@ -36,8 +36,14 @@ from checker_console.adapters.cim import (
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.domain.reasons import DocumentKind
-from checker_console.services.lifecycle import apply_transition
-from checker_console.services.outbox import (
+from checker_console.services.downstream.handling import (
+    SYSTEM_ACTOR,
+    WorkerContext,
+    give_up_now,
+    log,
+    settle_transient,
+)
+from checker_console.services.downstream.outbox import (
     ClaimedMessage,
     OutboxKind,
     OutboxStatus,
@@ -50,13 +56,7 @@ from checker_console.services.outbox import (
     record_calls,
     reopen,
 )
-from checker_console.services.outbox_handling import (
-    SYSTEM_ACTOR,
-    WorkerContext,
-    give_up_now,
-    log,
-    settle_transient,
-)
+from checker_console.services.lifecycle import apply_transition
 from checker_console.store.models import (
     Application,
     Decision,

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.outbox import OutboxKind, OutboxStatus
+from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
 from checker_console.store.models import Application, OutboxAttempt, OutboxMessage
 
 #: Who each kind of email goes to, as the console says it.

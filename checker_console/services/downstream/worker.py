@@ -26,16 +26,21 @@ from sqlmodel import Session
 from checker_console.adapters.blobs import get_blob_store
 from checker_console.adapters.cim import CimClient
 from checker_console.adapters.notify import NotifyClient
-from checker_console.services.notifications import NotificationHandler
-from checker_console.services.outbox import ClaimedMessage, OutboxKind, claim_due, mark_failed
-from checker_console.services.outbox_handling import (
+from checker_console.services.downstream.handling import (
     Handler,
     RetryPolicy,
     WorkerContext,
     give_up_now,
     settle_transient,
 )
-from checker_console.services.profile_requests import ProfileRequestHandler
+from checker_console.services.downstream.notifications import NotificationHandler
+from checker_console.services.downstream.outbox import (
+    ClaimedMessage,
+    OutboxKind,
+    claim_due,
+    mark_failed,
+)
+from checker_console.services.downstream.profile_requests import ProfileRequestHandler
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import get_engine
 from checker_console.store.models import OutboxMessage

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from checker_console.domain.roles import ROLE_TITLES
 from checker_console.services.audit import append_audit
-from checker_console.services.sessions import SignedInUser
+from checker_console.services.identity.sessions import SignedInUser
 
 REFUSED_ACTION = "ui.refused"
 

@@ -31,7 +31,7 @@ from checker_console.domain.roles import (
     selected_role,
 )
 from checker_console.services.audit import append_audit
-from checker_console.services.sessions import create_session, end_sessions_for_sid
+from checker_console.services.identity.sessions import create_session, end_sessions_for_sid
 from checker_console.store.models import LoginTransaction, UserSession
 
 LOGIN_TTL = timedelta(minutes=10)

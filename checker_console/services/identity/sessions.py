@@ -31,7 +31,7 @@ class SignedInUser:
     display_name: str
     roles: list[str]
     org_code: str | None = None
-    #: What conflicts of interest are checked against (services/queue.py claim_next_case).
+    #: What conflicts of interest are checked against (services/queue/claims.py claim_next_case).
     email: str | None = None
 
     def has_any_role(self, roles: Iterable[str]) -> bool:

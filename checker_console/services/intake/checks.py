@@ -2,7 +2,7 @@
 
 Field names in refusals are the intake API's form field names (``documents[0][kind]``), so the
 HTTP layer passes a refusal through unchanged and the applicant's form can show it next to the
-right input. ``services.intake`` re-exports everything here: import from there.
+right input. ``services.intake.submissions`` re-exports everything here: import from there.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import Image, ImageFile, JpegImagePlugin
 
-from checker_console.services.image_limits import (
+from checker_console.services.intake.image_limits import (
     ACCEPTED_FORMATS,
     ImagePolicy,
     ImageRefused,

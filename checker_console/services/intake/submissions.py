@@ -2,7 +2,7 @@
 
 Everything is checked before anything is written, in the order an applicant would fix things:
 the invitation (exists, not used, not expired), the details they typed, the list of documents,
-then every image through the hostile-upload pipeline (``services.images``). The first problem
+then every image through the hostile-upload pipeline (``services.intake.images``). The first problem
 raises :class:`IntakeRefused`, naming the form field, what was wrong and what to do.
 
 Writing happens only after every image has been accepted:
@@ -34,13 +34,7 @@ from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.domain.reasons import DocumentKind, DocumentSide
 from checker_console.domain.working_days import add_working_days
 from checker_console.services.audit import append_audit
-from checker_console.services.images import (
-    ImagePolicy,
-    ImageRefused,
-    ProcessedImage,
-    process_image,
-)
-from checker_console.services.intake_checks import (
+from checker_console.services.intake.checks import (
     DocumentUpload,
     IntakeRefused,
     SubmissionDetails,
@@ -51,8 +45,14 @@ from checker_console.services.intake_checks import (
     clean_details,
     document_field,
 )
+from checker_console.services.intake.existing_profiles import ProfileLookup, find_existing_profile
+from checker_console.services.intake.images import (
+    ImagePolicy,
+    ImageRefused,
+    ProcessedImage,
+    process_image,
+)
 from checker_console.services.lifecycle import apply_transition
-from checker_console.services.profiles import ProfileLookup, find_existing_profile
 from checker_console.settings import Settings
 from checker_console.store.models import Application, Document
 

@@ -17,9 +17,9 @@ synchronously and so makes the claim durable with it.
 
 It takes the common path only: a checker holding no case and no reservation of their own,
 taking a queued case nobody else has reserved. It returns None whenever it did not claim, and
-:func:`services.queue.claim_next_case` then runs the general path, which resumes a held case,
+:func:`services.queue.claims.claim_next_case` then runs the general path, which resumes a held case,
 takes the checker's own reservation, falls back on someone else's, or finds the queue empty.
-The rules are the general path's rules, written in SQL; ``tests/services/test_queue.py`` runs
+The rules are the general path's rules, written in SQL; ``tests/services/queue/test_claims.py`` runs
 every claim rule against both paths.
 """
 
@@ -90,7 +90,7 @@ _CLAIM = (
     text(
         _CHOOSE_AND_LEASE
         + _AUDIT
-        # true: for this transaction only (tests/services/test_queue.py checks it ends there).
+        # true: this transaction only (tests/services/queue/test_claims.py checks it ends there).
         + ", relaxed AS (SELECT set_config('synchronous_commit', 'off', true))"
         + " SELECT claimed.id, claimed.sla_due_at, claimed.referred_by, claimed.email,"
         + " claimed.ni_number FROM claimed, event, relaxed"

@@ -1,11 +1,12 @@
 """The review queue: claiming the next case, and leases kept alive by heartbeat.
 
-Convention for this module and ``services/decisions.py``: every function that changes something
+Convention for this module and ``services/review/decisions.py``: every function that changes
+something
 is one unit of work. It runs in the session it is given, commits before it returns and rolls
 back if it raises, and it returns plain dataclasses built before the commit, so callers never
 touch ORM objects after the transaction. Pass a session with nothing pending (a fresh one, or one
 just committed): whatever it holds is committed or rolled back with the call. Read-only functions
-(:func:`lease_is_held`, and the queue page's in ``services/queue_listing.py``) end the
+(:func:`lease_is_held`, and the queue page's in ``services/queue/listing.py``) end the
 transaction they start, so a SQLite write lock is never left held by a page that only looked.
 
 Atomic claims: on PostgreSQL the next case is locked with ``FOR UPDATE SKIP LOCKED``, so
@@ -30,8 +31,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from checker_console.clock import london, utcnow
 from checker_console.domain.decisions import DecisionOutcome, is_own_application
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
-from checker_console.services.claim_statement import claim_queue_head
 from checker_console.services.lifecycle import apply_transition
+from checker_console.services.queue.claim_statement import claim_queue_head
 from checker_console.settings import get_settings
 from checker_console.store.db import is_postgres
 from checker_console.store.models import Application, Decision
@@ -248,7 +249,8 @@ def lock_first_claimable(
 
     One row at a time with ``SKIP LOCKED``: almost always the first is fine; a case the checker
     is conflicted on stays locked until commit and the scan carries on after it. A case another
-    checker has reserved (``services/prefetch.py``) is passed over too, but kept locked and
+    checker has reserved (``services/queue/reservations.py``) is passed over too, but kept locked
+    and
     returned if no other case is claimable: a reservation is a hint, never a hold.
     """
     after: tuple[datetime, int] | None = None

@@ -1,6 +1,7 @@
 """The queue page's list and counts: what is waiting, in queue order, paged by keyset.
 
-Read-only: each function ends the transaction it starts (see ``services/queue.py``), so a page
+Read-only: each function ends the transaction it starts (see ``services/queue/claims.py``), so a
+page
 that only looks never holds SQLite's write lock.
 """
 
@@ -16,8 +17,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue import fresh, in_queue_order, read_only
-from checker_console.services.sessions import display_names, name_or_id
+from checker_console.services.identity.sessions import display_names, name_or_id
+from checker_console.services.queue.claims import fresh, in_queue_order, read_only
 from checker_console.store.models import Application, Organisation
 
 T = TypeVar("T")

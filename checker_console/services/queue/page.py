@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue import expire_leases, read_only
-from checker_console.services.queue_listing import (
+from checker_console.services.queue.claims import expire_leases, read_only
+from checker_console.services.queue.listing import (
     OPEN_STATUSES,
     QueueCounts,
     QueueFilters,

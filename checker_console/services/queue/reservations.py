@@ -5,7 +5,7 @@ While a checker reviews one case, their page reserves the next case they could c
 case stays in the queue, nobody's claim waits for it, and the only effects are that
 
 - other checkers pass over it while the reservation is live, unless nothing else is left
-  (``services.queue.lock_first_claimable``), so it is usually still there when this checker
+  (``services.queue.claims.lock_first_claimable``), so it is usually still there when this checker
   finishes, and ``claim_next_case`` prefers it for them;
 - the image route lets the reserving checker fetch its previews (audited as ``image.prefetch``),
   so the browser has both images before the checker presses N.
@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue import (
+from checker_console.services.queue.claims import (
     Claimant,
     lock_first_claimable,
     read_only,

@@ -1,6 +1,7 @@
 """Approve, reject or refer the case a checker holds: one transaction each.
 
-Same convention as ``services/queue.py``: each function commits its own unit of work and rolls
+Same convention as ``services/queue/claims.py``: each function commits its own unit of work and
+rolls
 back everything if any step fails, so a decision, its lifecycle transitions, their audit events
 and its outbox message are written together or not at all. Each first checks that the checker
 holds a live lease (``CaseNotLeasedToYou``), then the rules in ``domain/decisions.py``
@@ -31,9 +32,9 @@ from checker_console.domain.decisions import (
     require_four_eyes,
 )
 from checker_console.domain.lifecycle import CaseEvent
+from checker_console.services.downstream.outbox import OutboxKind, message_key
 from checker_console.services.lifecycle import apply_transition
-from checker_console.services.outbox import OutboxKind, message_key
-from checker_console.services.queue import (
+from checker_console.services.queue.claims import (
     CaseNotLeasedToYou,
     lock_leased_case,
     referrers_of,

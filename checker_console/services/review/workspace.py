@@ -2,7 +2,7 @@
 
 One read, one transaction: the case, its images, the invitation it answers, the three-way
 comparison of name and date of birth (``domain.comparison``), the system aids
-(``services.review_aids``) and the applicant's earlier attempts with their decisions. The
+(``services.review.aids``) and the applicant's earlier attempts with their decisions. The
 workspace opens only for the checker who holds a live lease on the case; anyone else gets
 ``CaseNotLeasedToYou`` with a message saying what happened.
 
@@ -34,16 +34,16 @@ from checker_console.domain.reasons import (
     DocumentKind,
     RejectionReason,
 )
-from checker_console.services.caselist import DocumentSummary
-from checker_console.services.queue import CaseNotLeasedToYou, lock_leased_case, read_only
-from checker_console.services.review_aids import (
+from checker_console.services.cases.listing import DocumentSummary
+from checker_console.services.identity.sessions import display_names, name_or_id
+from checker_console.services.queue.claims import CaseNotLeasedToYou, lock_leased_case, read_only
+from checker_console.services.review.aids import (
     Aid,
     Tone,
     age_aid,
     existing_profile_aid,
     photo_id_aids,
 )
-from checker_console.services.sessions import display_names, name_or_id
 from checker_console.store.models import Application, Decision, Document, Invitation, Organisation
 
 __all__ = [

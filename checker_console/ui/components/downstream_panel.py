@@ -1,5 +1,5 @@
 """The case page's "Downstream" panel: the CIS profile (being created, created with its UUID,
-or failed with CIM's reason) and the emails sent, from ``services.downstream``.
+or failed with CIM's reason) and the emails sent, from ``services.downstream.status``.
 
 :func:`downstream_lines` turns a :class:`DownstreamStatus` into the lines people read; the
 panel renders them, with a lead's "Retry profile creation" when the case failed.
@@ -13,8 +13,8 @@ from typing import Any
 import reflex as rx
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.downstream import DownstreamStatus, NotificationView
-from checker_console.services.outbox import OutboxStatus
+from checker_console.services.downstream.outbox import OutboxStatus
+from checker_console.services.downstream.status import DownstreamStatus, NotificationView
 from checker_console.ui.components.profile_retry import retry_control, retry_result
 from checker_console.ui.format import london_time
 

@@ -15,8 +15,8 @@ import reflex as rx
 
 from checker_console.domain.lifecycle import IllegalTransition
 from checker_console.domain.roles import LEAD
-from checker_console.services.caselist import status_label
-from checker_console.services.profile_requests import retry_profile
+from checker_console.services.cases.listing import status_label
+from checker_console.services.downstream.profile_requests import retry_profile
 from checker_console.ui.calls import run_service
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import reflex as rx
 
 from checker_console.domain.roles import ROLE_TITLES
-from checker_console.services.sessions import DEMO_USERS
+from checker_console.services.identity.sessions import DEMO_USERS
 from checker_console.ui.state import SessionState
 
 

@@ -16,9 +16,9 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.clock import utcnow
-from checker_console.services.caselist import CaseOverview, case_overview, status_label
-from checker_console.services.downstream import downstream_status
-from checker_console.services.sessions import SignedInUser, may_view_case_images
+from checker_console.services.cases.listing import CaseOverview, case_overview, status_label
+from checker_console.services.downstream.status import downstream_status
+from checker_console.services.identity.sessions import SignedInUser, may_view_case_images
 from checker_console.ui.calls import run_service
 from checker_console.ui.components.downstream_panel import (
     SHOWN_FOR,

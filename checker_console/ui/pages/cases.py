@@ -13,7 +13,7 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.clock import utcnow
-from checker_console.services.caselist import (
+from checker_console.services.cases.listing import (
     PAGE_SIZES,
     CasePage,
     CaseRow,
@@ -22,7 +22,7 @@ from checker_console.services.caselist import (
     list_cases,
     status_label,
 )
-from checker_console.services.sessions import SignedInUser
+from checker_console.services.identity.sessions import SignedInUser
 from checker_console.ui.calls import run_service
 from checker_console.ui.components.fields import Option, select_field, sortable_header
 from checker_console.ui.components.layout import template

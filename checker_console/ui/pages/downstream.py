@@ -15,8 +15,8 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.roles import LEAD
-from checker_console.services.caselist import status_label
-from checker_console.services.profile_board import (
+from checker_console.services.cases.listing import status_label
+from checker_console.services.downstream.board import (
     DownstreamCounts,
     UnfinishedProfile,
     downstream_counts,

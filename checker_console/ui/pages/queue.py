@@ -11,15 +11,15 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.domain.roles import CHECKER, LEAD
-from checker_console.services.queue_listing import QueueFilters
-from checker_console.services.queue_page import (
+from checker_console.services.identity.sessions import SignedInUser
+from checker_console.services.queue.listing import QueueFilters
+from checker_console.services.queue.page import (
     AGE_CHOICES,
     QueueView,
     load_queue_view,
     queue_filter_options,
     queue_statuses,
 )
-from checker_console.services.sessions import SignedInUser
 from checker_console.ui.calls import run_service
 from checker_console.ui.components.fields import Option, select_field
 from checker_console.ui.components.layout import template

@@ -6,8 +6,8 @@ import dataclasses
 from datetime import timedelta
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.caselist import status_label
-from checker_console.services.queue_listing import QueueRow
+from checker_console.services.cases.listing import status_label
+from checker_console.services.queue.listing import QueueRow
 from checker_console.ui.components.status_tag import status_class, status_shape
 from checker_console.ui.format import london_time
 

@@ -4,7 +4,8 @@ Every handler starts from the signed-in user (``signed_in_user``) and calls one 
 services re-check that this checker holds the case, so a forged event can do nothing another
 click could not. After a decision the next case is claimed in the same event and its images
 start loading before the decision's confirmation has even been read; the case after that is
-reserved and its images prefetched (``services/prefetch.py``) unless prefetch is switched off
+reserved and its images prefetched (``services/queue/reservations.py``) unless prefetch is switched
+off
 (``CHECKER_PREFETCH=0``, or ``?prefetch=0`` on the queue or review page, for the benchmark).
 """
 
@@ -16,7 +17,15 @@ from typing import Any
 import reflex as rx
 
 from checker_console.domain.roles import CHECKER, LEAD
-from checker_console.services.decisions import (
+from checker_console.services.identity.sessions import SignedInUser
+from checker_console.services.queue.claims import (
+    claim_next_case,
+    expire_leases,
+    release_case,
+    renew_lease,
+)
+from checker_console.services.queue.reservations import reserve_next_case
+from checker_console.services.review.decisions import (
     CaseNotLeasedToYou,
     DecisionRefused,
     DecisionResult,
@@ -24,15 +33,7 @@ from checker_console.services.decisions import (
     refer_case,
     reject_case,
 )
-from checker_console.services.prefetch import reserve_next_case
-from checker_console.services.queue import (
-    claim_next_case,
-    expire_leases,
-    release_case,
-    renew_lease,
-)
-from checker_console.services.review import Workspace, open_workspace
-from checker_console.services.sessions import SignedInUser
+from checker_console.services.review.workspace import Workspace, open_workspace
 from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
 from checker_console.ui.pages.review_views import (

@@ -11,8 +11,14 @@ from checker_console.clock import london, utcnow
 from checker_console.domain.comparison import FieldComparison
 from checker_console.domain.decisions import default_applicant_message
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
-from checker_console.services.caselist import status_label
-from checker_console.services.review import Aid, EarlierAttempt, Tone, Workspace, WorkspaceImage
+from checker_console.services.cases.listing import status_label
+from checker_console.services.review.workspace import (
+    Aid,
+    EarlierAttempt,
+    Tone,
+    Workspace,
+    WorkspaceImage,
+)
 from checker_console.ui.format import london_time
 
 #: Text and shape for each kind of aid, so the list never relies on colour alone.

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from checker_console.clock import utcnow
-from checker_console.services.caselist import (
+from checker_console.services.cases.listing import (
     InvalidCaseQuery,
     case_filters,
     case_overview,

@@ -6,13 +6,13 @@ import pytest
 from sqlmodel import Session
 
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.outbox import OutboxKind, enqueue, mark_done, mark_failed
-from checker_console.services.profile_board import (
+from checker_console.services.downstream.board import (
     InvalidBoardQuery,
     downstream_counts,
     list_unfinished_profiles,
 )
-from checker_console.services.profile_requests import retry_profile
+from checker_console.services.downstream.outbox import OutboxKind, enqueue, mark_done, mark_failed
+from checker_console.services.downstream.profile_requests import retry_profile
 from tests.factories import make_case
 from tests.profile_factories import fail_profile, make_downstream_case
 

@@ -27,10 +27,10 @@ from sqlmodel import Session, select
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.audit import verify_audit_chain
-from checker_console.services.decisions import approve_case
-from checker_console.services.outbox import OutboxKind, OutboxStatus
-from checker_console.services.profile_board import downstream_counts
-from checker_console.services.queue import claim_next_case
+from checker_console.services.downstream.board import downstream_counts
+from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.review.decisions import approve_case
 from checker_console.standins._serve import StandinProcess
 from checker_console.store.models import Application, OutboxMessage
 from tests.standins.support import ALL_CONFIRMED, CIM_KEY, queued_cases
@@ -39,7 +39,8 @@ CASES = 500
 #: A share of 30% of requests fail, split evenly over error, timeout, drop and lost response.
 FAULTS = {"fault_rate": 0.3, "latency_ms": 20, "hang_seconds": 2}
 #: Notify has no idempotency: a request it handles after we gave up could only be caught by
-#: asking for it later, so its timeouts never complete late (see services/notifications.py).
+#: asking for it later, so its timeouts never complete late (see
+#: services/downstream/notifications.py).
 NOTIFY_FAULTS = {**FAULTS, "timeout_then_process": False}
 
 

@@ -18,10 +18,13 @@ from sqlmodel import Session, select
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.adapters.cim import CimClient
 from checker_console.domain.lifecycle import CaseStatus, IllegalTransition
-from checker_console.services.downstream import DownstreamStatus, downstream_status
-from checker_console.services.outbox import ClaimedMessage, claim_due
-from checker_console.services.outbox_worker import start_background_worker
-from checker_console.services.profile_requests import build_profile_request, retry_profile
+from checker_console.services.downstream.outbox import ClaimedMessage, claim_due
+from checker_console.services.downstream.profile_requests import (
+    build_profile_request,
+    retry_profile,
+)
+from checker_console.services.downstream.status import DownstreamStatus, downstream_status
+from checker_console.services.downstream.worker import start_background_worker
 from checker_console.settings import Settings
 from checker_console.standins.cim_store import NewProfile
 from checker_console.standins.faults import FaultConfig

@@ -6,8 +6,8 @@ from sqlmodel import Session, select
 
 from checker_console.domain.roles import CHECKER, LEAD
 from checker_console.services.audit import verify_audit_chain
-from checker_console.services.authorization import authorize, refusal_message
-from checker_console.services.sessions import SignedInUser
+from checker_console.services.identity.authorization import authorize, refusal_message
+from checker_console.services.identity.sessions import SignedInUser
 from checker_console.store.models import AuditEvent
 
 CHECKER_SAM = SignedInUser("checker.one", "Sam Patel", [CHECKER])

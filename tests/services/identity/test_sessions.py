@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
-from checker_console.services.sessions import (
+from checker_console.services.identity.sessions import (
     SESSION_COOKIE,
     SignedInUser,
     cookie_value_from_header,

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from checker_console.sample.photos import phone_photo
-from checker_console.services.images import ImagePolicy, ImageRefused, process_image
+from checker_console.services.intake.images import ImagePolicy, ImageRefused, process_image
 from tests.support.images import (
     MARKER,
     SECRET,

@@ -7,14 +7,14 @@ import pytest
 from sqlmodel import Session, select
 
 from checker_console.domain.invitations import RowProblem
-from checker_console.services.invitations import (
+from checker_console.services.intake.invitations import (
     InvitationFileRefused,
     create_invitation,
     import_invitations,
 )
 from checker_console.store.models import Invitation, Organisation
 
-MIXED = (Path(__file__).parent.parent / "fixtures" / "invitations_mixed.csv").read_text()
+MIXED = (Path(__file__).parents[2] / "fixtures" / "invitations_mixed.csv").read_text()
 
 
 def test_good_rows_are_imported_and_each_bad_row_is_reported_with_its_line(

@@ -14,7 +14,7 @@ from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.clock import london, utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.audit import verify_audit_chain
-from checker_console.services.intake import (
+from checker_console.services.intake.submissions import (
     DocumentUpload,
     IntakeRefused,
     SubmissionDetails,

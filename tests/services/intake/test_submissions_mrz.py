@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from checker_console.adapters.blobs import LocalBlobStore
-from checker_console.services.intake import (
+from checker_console.services.intake.submissions import (
     DocumentUpload,
     IntakeRefused,
     SubmissionDetails,

@@ -9,9 +9,10 @@ from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services import queue
 from checker_console.services.audit import verify_audit_chain
-from checker_console.services.queue import (
+from checker_console.services.identity.sessions import create_session
+from checker_console.services.queue import claims as queue
+from checker_console.services.queue.claims import (
     CaseNotLeasedToYou,
     claim_next_case,
     expire_leases,
@@ -19,13 +20,12 @@ from checker_console.services.queue import (
     release_case,
     renew_lease,
 )
-from checker_console.services.queue_listing import (
+from checker_console.services.queue.listing import (
     QueueFilters,
     list_queue,
     queue_counts,
     queue_page_statement,
 )
-from checker_console.services.sessions import create_session
 from checker_console.settings import get_settings
 from checker_console.store.db import is_postgres
 from checker_console.store.models import Application, AuditEvent, Decision
@@ -38,7 +38,8 @@ T0 = utcnow().replace(microsecond=0)
 def claim_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every rule holds on both ways of claiming.
 
-    On PostgreSQL a claim from the queue head is one statement (``services/claim_statement.py``)
+    On PostgreSQL a claim from the queue head is one statement
+    (``services/queue/claim_statement.py``)
     and everything else the general path; "general" turns the statement off so the general
     path is proved on PostgreSQL too. SQLite has only the general path.
     """

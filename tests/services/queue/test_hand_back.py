@@ -6,10 +6,10 @@ from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.hand_back import SIGNED_OUT, hand_back_work
-from checker_console.services.prefetch import reserve_next_case
-from checker_console.services.queue import claim_next_case
-from checker_console.services.sessions import create_session, end_session
+from checker_console.services.identity.sessions import create_session, end_session
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.hand_back import SIGNED_OUT, hand_back_work
+from checker_console.services.queue.reservations import reserve_next_case
 from checker_console.store.models import Application, AuditEvent
 from tests.factories import make_case
 

@@ -9,17 +9,17 @@ from sqlmodel import Session, func, select
 
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, ChecklistItem, RejectionReason
-from checker_console.services.decisions import (
+from checker_console.services.lifecycle import apply_transition
+from checker_console.services.queue.claims import claim_next_case, expire_leases, lease_is_held
+from checker_console.services.review.decisions import (
     CaseNotLeasedToYou,
     DecisionRefused,
     approve_case,
     refer_case,
     reject_case,
 )
-from checker_console.services.lifecycle import apply_transition
-from checker_console.services.queue import claim_next_case, expire_leases, lease_is_held
 from checker_console.store.models import Application, AuditEvent, Decision, OutboxMessage
-from tests.services.test_queue import T0, queued_cases
+from tests.services.queue.test_claims import T0, queued_cases
 
 ALL_TICKED = {item.value: True for item in ChecklistItem}
 LATER = T0 + timedelta(seconds=95)

@@ -11,16 +11,16 @@ from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.mrz import MrzData, build_td3
 from checker_console.domain.reasons import RejectionReason
-from checker_console.services.decisions import reject_case
-from checker_console.services.prefetch import (
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.listing import QueueFilters
+from checker_console.services.queue.page import load_queue_view, queue_filter_options
+from checker_console.services.queue.reservations import (
     release_reservation,
     reservation_is_held,
     reserve_next_case,
 )
-from checker_console.services.queue import claim_next_case
-from checker_console.services.queue_listing import QueueFilters
-from checker_console.services.queue_page import load_queue_view, queue_filter_options
-from checker_console.services.review import (
+from checker_console.services.review.decisions import reject_case
+from checker_console.services.review.workspace import (
     CaseNotLeasedToYou,
     Tone,
     may_view_as_earlier_attempt,
