@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from checker_console.services.downstream.worker import start_background_worker
-from checker_console.services.queue.claims import expire_leases
+from checker_console.services.queue.leases import expire_leases
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import session_scope
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.reasons import RejectionReason
-from checker_console.services.queue.claims import CaseNotLeasedToYou, release_case
+from checker_console.services.queue.leases import CaseNotLeasedToYou, release_case
 from checker_console.services.review.decisions import reject_case
 from checker_console.store.db import make_engine
 from checker_console.store.models import Application, Decision

@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.sessions import demo_user
-from checker_console.services.queue.claims import claim_next_case, release_case
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.leases import release_case
 from checker_console.services.queue.reservations import release_reservation
 from checker_console.store.models import Application
 from tests.factories import make_case

@@ -1,13 +1,7 @@
-"""The review queue: claiming the next case, and leases kept alive by heartbeat.
+"""Claiming the next case: the head of the queue for this checker, atomically, never twice.
 
-Convention for this module and ``services/review/decisions.py``: every function that changes
-something
-is one unit of work. It runs in the session it is given, commits before it returns and rolls
-back if it raises, and it returns plain dataclasses built before the commit, so callers never
-touch ORM objects after the transaction. Pass a session with nothing pending (a fresh one, or one
-just committed): whatever it holds is committed or rolled back with the call. Read-only functions
-(:func:`lease_is_held`, and the queue page's in ``services/queue/listing.py``) end the
-transaction they start, so a SQLite write lock is never left held by a page that only looked.
+Each function is one unit of work (``services/unit_of_work.py``). Leases, once taken, are
+``leases.py``'s: renewal, release, expiry and the message a checker reads when theirs is gone.
 
 Atomic claims: on PostgreSQL the next case is locked with ``FOR UPDATE SKIP LOCKED``, so
 concurrent claimers pass over each other's rows instead of queueing behind them; on SQLite every
@@ -17,8 +11,6 @@ two checkers never hold the same case.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -28,31 +20,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from checker_console.clock import london, utcnow
+from checker_console.clock import utcnow
 from checker_console.domain.decisions import DecisionOutcome, is_own_application
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.services.lifecycle import apply_transition
 from checker_console.services.queue.claim_statement import claim_queue_head
-from checker_console.settings import get_settings
+from checker_console.services.queue.leases import (
+    LEASE_EXPIRED,
+    lease_duration,
+    lease_is_live,
+    release_case,
+    return_to_queue,
+)
+from checker_console.services.unit_of_work import fresh, unit_of_work
 from checker_console.store.db import is_postgres
 from checker_console.store.models import Application, Decision
 from checker_console.store.types import UTCDateTime
 
-#: The audit detail of a case that went back to the queue because nobody renewed its lease.
-LEASE_EXPIRED = "lease expired"
-#: ... and of one handed straight back because it turned out to be the checker's own.
+#: The audit detail of a case handed straight back because it turned out to be the checker's own.
 CONFLICTED = "conflict of interest: the checker's own application"
 
 T = TypeVar("T")
-
-
-class CaseNotLeasedToYou(Exception):
-    """The checker acted on a case they no longer hold; the message says what happened."""
-
-    def __init__(self, case_id: int, message: str) -> None:
-        super().__init__(message)
-        self.case_id = case_id
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -66,35 +54,6 @@ class ClaimedCase:
     sla_due_at: datetime
     referred_by: str | None
     resumed: bool
-
-
-@contextmanager
-def unit_of_work(session: Session) -> Iterator[None]:
-    """Commit the block's work, or roll all of it back if it raises."""
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-
-
-@contextmanager
-def read_only(session: Session) -> Iterator[None]:
-    """End the transaction a read started (and only that one): it holds a lock on SQLite."""
-    started_here = not session.in_transaction()
-    try:
-        yield
-    finally:
-        if started_here:
-            session.rollback()
-
-
-def lease_duration() -> timedelta:
-    settings = get_settings()
-    if settings.lease_seconds > 0:
-        return timedelta(seconds=settings.lease_seconds)
-    return timedelta(minutes=settings.lease_minutes)
 
 
 def claim_next_case(
@@ -195,7 +154,7 @@ def _claim(
             .with_for_update()
         ).first()
         if held is not None:
-            if _lease_is_live(held, claimant.checker_id, now):
+            if lease_is_live(held, claimant.checker_id, now):
                 held.lease_expires_at = now + lease
                 session.add(held)
                 session.flush()
@@ -324,15 +283,6 @@ def in_queue_order(
     return statement.order_by(col(Application.sla_due_at), col(Application.id))
 
 
-def fresh(statement: SelectOfScalar[T]) -> SelectOfScalar[T]:
-    """Overwrite objects the session already holds: a lease check must never read a stale copy.
-
-    Sessions made with ``expire_on_commit=False`` keep what they loaded, and a row lock alone
-    does not refresh it.
-    """
-    return statement.execution_options(populate_existing=True)
-
-
 def referrers_of(session: Session, case: Application) -> set[str]:
     """Everyone who ever referred this case: none of them may approve it."""
     if case.referred_by is None:
@@ -343,154 +293,6 @@ def referrers_of(session: Session, case: Application) -> set[str]:
         .where(Decision.outcome == DecisionOutcome.REFERRED)
     ).all()
     return {case.referred_by, *earlier}
-
-
-def renew_lease(
-    session: Session,
-    *,
-    case_id: int,
-    checker_id: str,
-    now: datetime | None = None,
-    lease: timedelta | None = None,
-) -> datetime:
-    """The heartbeat of an open review page: extend the lease, return its new end."""
-    now = now or utcnow()
-    with unit_of_work(session):
-        case = lock_leased_case(session, case_id=case_id, checker_id=checker_id, now=now)
-        case.lease_expires_at = now + (lease or lease_duration())
-        session.add(case)
-        session.flush()
-        return case.lease_expires_at
-
-
-def release_case(
-    session: Session,
-    *,
-    case_id: int,
-    checker_id: str,
-    reason: str = "released by checker",
-    now: datetime | None = None,
-) -> None:
-    """The checker hands the case back; it returns to the queue it came from."""
-    now = now or utcnow()
-    with unit_of_work(session):
-        case = _lock_case(session, case_id)
-        if case.status != CaseStatus.IN_REVIEW or case.lease_holder != checker_id:
-            raise CaseNotLeasedToYou(case_id, _why_not_yours(case, checker_id, now))
-        return_to_queue(session, case, actor=checker_id, reason=reason, now=now)
-
-
-def expire_leases(session: Session, *, now: datetime | None = None, batch: int = 200) -> int:
-    """Return every case whose lease ran out to the queue; how many it returned.
-
-    Safe to run from many processes at once: each takes only rows nobody else has locked, and
-    a lease renewed meanwhile is re-checked after the lock. Each batch is its own transaction.
-    """
-    now = now or utcnow()
-    returned = 0
-    while True:
-        with unit_of_work(session):
-            statement = (
-                fresh(select(Application))
-                .where(Application.status == CaseStatus.IN_REVIEW)
-                .where(col(Application.lease_expires_at) < now)
-                .order_by(col(Application.id))
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-            expired = [c for c in session.exec(statement).all() if not _lease_still_running(c, now)]
-            for case in expired:
-                return_to_queue(session, case, actor="system", reason=LEASE_EXPIRED, now=now)
-        returned += len(expired)
-        if len(expired) < batch:
-            return returned
-
-
-def return_to_queue(
-    session: Session, case: Application, *, actor: str, reason: str, now: datetime
-) -> None:
-    """Clear the lease and RELEASE the case, with the reason in its audit event."""
-    holder = case.lease_holder
-    case.lease_holder = None
-    case.lease_expires_at = None
-    case.claimed_at = None
-    apply_transition(
-        session,
-        case,
-        CaseEvent.RELEASE,
-        actor=actor,
-        now=now,
-        detail={"reason": reason, "holder": holder},
-    )
-
-
-def lease_is_held(
-    session: Session, case_id: int, checker_id: str, now: datetime | None = None
-) -> bool:
-    """Whether ``checker_id`` holds a live lease on the case (the image route asks this)."""
-    now = now or utcnow()
-    with read_only(session):
-        case = session.get(Application, case_id, populate_existing=True)
-        return case is not None and _lease_is_live(case, checker_id, now)
-
-
-def lock_leased_case(
-    session: Session, *, case_id: int, checker_id: str, now: datetime
-) -> Application:
-    """The case, row-locked, if this checker holds a live lease on it; else CaseNotLeasedToYou."""
-    case = _lock_case(session, case_id)
-    if not _lease_is_live(case, checker_id, now):
-        raise CaseNotLeasedToYou(case_id, _why_not_yours(case, checker_id, now))
-    return case
-
-
-def _lock_case(session: Session, case_id: int) -> Application:
-    case = session.exec(
-        fresh(select(Application).where(Application.id == case_id).with_for_update())
-    ).first()
-    if case is None:
-        raise CaseNotLeasedToYou(case_id, f"Case {case_id} does not exist. Go back to the queue.")
-    return case
-
-
-def _lease_still_running(case: Application, now: datetime) -> bool:
-    return case.lease_expires_at is not None and case.lease_expires_at > now
-
-
-def _lease_is_live(case: Application, checker_id: str, now: datetime) -> bool:
-    return (
-        case.status == CaseStatus.IN_REVIEW
-        and case.lease_holder == checker_id
-        and _lease_still_running(case, now)
-    )
-
-
-def _why_not_yours(case: Application, checker_id: str, now: datetime) -> str:
-    """What the checker reads when they act on a case they no longer hold."""
-    next_step = "Claim the next case to carry on."
-    if case.status == CaseStatus.IN_REVIEW and case.lease_holder == checker_id:
-        ended = london(case.lease_expires_at or now).strftime("%H:%M")
-        return (
-            f"Your hold on case {case.id} ran out at {ended} after "
-            f"{_lease_words(lease_duration())} without activity, so it is going back to the "
-            f"queue. {next_step}"
-        )
-    if case.status == CaseStatus.IN_REVIEW:
-        return f"Case {case.id} is being reviewed by {case.lease_holder}. {next_step}"
-    if case.status in (CaseStatus.QUEUED, CaseStatus.REFERRED):
-        return (
-            f"You no longer hold case {case.id}: it went back to the queue, because it was "
-            f"released or its hold ran out. {next_step}"
-        )
-    return f"Case {case.id} has already been decided (it is {case.status}). {next_step}"
-
-
-def _lease_words(lease: timedelta) -> str:
-    """ "10 minutes", or "20 seconds" for the short leases tests use."""
-    seconds = round(lease.total_seconds())
-    if seconds % 60:
-        return f"{seconds} seconds"
-    return f"{seconds // 60} minute{'s' if seconds != 60 else ''}"
 
 
 def _claimed(case: Application, *, resumed: bool) -> ClaimedCase:

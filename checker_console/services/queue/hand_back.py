@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.sessions import is_signed_in_anywhere
-from checker_console.services.queue.claims import CaseNotLeasedToYou, read_only, release_case
+from checker_console.services.queue.leases import CaseNotLeasedToYou, release_case
 from checker_console.services.queue.reservations import release_reservation
+from checker_console.services.unit_of_work import read_only
 from checker_console.store.models import Application
 
 #: The reason the audit event of a case handed back at sign-out gives.

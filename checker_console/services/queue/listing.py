@@ -18,7 +18,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.sessions import display_names, name_or_id
-from checker_console.services.queue.claims import fresh, in_queue_order, read_only
+from checker_console.services.queue.claims import in_queue_order
+from checker_console.services.unit_of_work import fresh, read_only
 from checker_console.store.models import Application, Organisation
 
 T = TypeVar("T")

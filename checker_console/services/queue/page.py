@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue.claims import expire_leases, read_only
+from checker_console.services.queue.leases import expire_leases
 from checker_console.services.queue.listing import (
     OPEN_STATUSES,
     QueueCounts,
@@ -23,6 +23,7 @@ from checker_console.services.queue.listing import (
     list_queue,
     queue_counts,
 )
+from checker_console.services.unit_of_work import read_only
 from checker_console.store.models import Application, Organisation
 
 #: The age filter's choices: label -> time since submission.

@@ -24,12 +24,8 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue.claims import (
-    Claimant,
-    lock_first_claimable,
-    read_only,
-    unit_of_work,
-)
+from checker_console.services.queue.claims import Claimant, lock_first_claimable
+from checker_console.services.unit_of_work import read_only, unit_of_work
 from checker_console.settings import get_settings
 from checker_console.store.models import Application, Document
 

@@ -34,12 +34,9 @@ from checker_console.domain.decisions import (
 from checker_console.domain.lifecycle import CaseEvent
 from checker_console.services.downstream.outbox import OutboxKind, message_key
 from checker_console.services.lifecycle import apply_transition
-from checker_console.services.queue.claims import (
-    CaseNotLeasedToYou,
-    lock_leased_case,
-    referrers_of,
-    unit_of_work,
-)
+from checker_console.services.queue.claims import referrers_of
+from checker_console.services.queue.leases import CaseNotLeasedToYou, lock_leased_case
+from checker_console.services.unit_of_work import unit_of_work
 from checker_console.store.models import Application, Decision, OutboxMessage
 
 __all__ = [

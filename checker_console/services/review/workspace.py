@@ -36,7 +36,7 @@ from checker_console.domain.reasons import (
 )
 from checker_console.services.cases.listing import DocumentSummary
 from checker_console.services.identity.sessions import display_names, name_or_id
-from checker_console.services.queue.claims import CaseNotLeasedToYou, lock_leased_case, read_only
+from checker_console.services.queue.leases import CaseNotLeasedToYou, lock_leased_case
 from checker_console.services.review.aids import (
     Aid,
     Tone,
@@ -44,6 +44,7 @@ from checker_console.services.review.aids import (
     existing_profile_aid,
     photo_id_aids,
 )
+from checker_console.services.unit_of_work import read_only
 from checker_console.store.models import Application, Decision, Document, Invitation, Organisation
 
 __all__ = [

@@ -18,12 +18,8 @@ import reflex as rx
 
 from checker_console.domain.roles import CHECKER, LEAD
 from checker_console.services.identity.sessions import SignedInUser
-from checker_console.services.queue.claims import (
-    claim_next_case,
-    expire_leases,
-    release_case,
-    renew_lease,
-)
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.leases import expire_leases, release_case, renew_lease
 from checker_console.services.queue.reservations import reserve_next_case
 from checker_console.services.review.decisions import (
     CaseNotLeasedToYou,

@@ -12,9 +12,9 @@ from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.audit import verify_audit_chain
 from checker_console.services.identity.sessions import create_session
 from checker_console.services.queue import claims as queue
-from checker_console.services.queue.claims import (
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.leases import (
     CaseNotLeasedToYou,
-    claim_next_case,
     expire_leases,
     lease_is_held,
     release_case,

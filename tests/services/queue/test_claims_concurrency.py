@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from checker_console.services.audit import verify_audit_chain
-from checker_console.services.queue.claims import claim_next_case, expire_leases
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.leases import expire_leases
 from checker_console.store.models import Application, AuditEvent
 from tests.services.queue.test_claims import T0, queued_cases
 

@@ -10,7 +10,8 @@ from sqlmodel import Session, func, select
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, ChecklistItem, RejectionReason
 from checker_console.services.lifecycle import apply_transition
-from checker_console.services.queue.claims import claim_next_case, expire_leases, lease_is_held
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.leases import expire_leases, lease_is_held
 from checker_console.services.review.decisions import (
     CaseNotLeasedToYou,
     DecisionRefused,
