@@ -23,34 +23,21 @@ from checker_console.services.queue.leases import expire_leases, release_case, r
 from checker_console.services.queue.reservations import reserve_next_case
 from checker_console.services.review.decisions import (
     CaseNotLeasedToYou,
-    DecisionRefused,
-    DecisionResult,
-    approve_case,
-    refer_case,
-    reject_case,
 )
 from checker_console.services.review.workspace import Workspace, open_workspace
 from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
+from checker_console.ui.pages.review_decision import HEADING_ID, DecisionForm
 from checker_console.ui.pages.review_views import (
     EARLIER_KEY_PREFIX,
     AidView,
-    ChecklistRowView,
     ComparisonRowView,
     EarlierAttemptView,
-    ErrorView,
     ImageView,
-    ReasonView,
     case_values,
-    default_message,
-    error_view,
     lease_text,
-    reason_views,
 )
 from checker_console.ui.state import SessionState
-
-HEADING_ID = "review-heading"
-OUTCOME_WORDS = {"approved": "approved", "rejected": "rejected", "referred": "referred"}
 
 
 def _as_claimant(user: SignedInUser) -> dict[str, Any]:
@@ -65,7 +52,7 @@ def _as_claimant(user: SignedInUser) -> dict[str, Any]:
     }
 
 
-class ReviewState(SessionState):
+class ReviewState(DecisionForm, SessionState):
     loaded: bool = False
     may_review: bool = True
     has_case: bool = False
@@ -93,14 +80,6 @@ class ReviewState(SessionState):
     earlier: list[EarlierAttemptView] = []
     side_tab: str = "details"
     # Deciding.
-    checklist: list[ChecklistRowView] = []
-    panel: str = ""
-    reasons: list[ReasonView] = []
-    message_default: str = ""
-    message_version: int = 0
-    message_edited: bool = False
-    errors: list[ErrorView] = []
-    # The workspace itself.
     link_zoom: bool = True
     help_open: bool = False
     prefetch_urls: list[str] = []
@@ -108,30 +87,6 @@ class ReviewState(SessionState):
     heartbeat_ms: int = 60_000
 
     # Computed for the template ------------------------------------------------------------
-
-    @rx.var
-    def error_for_checklist(self) -> str:
-        return self._error("checklist")
-
-    @rx.var
-    def error_for_reasons(self) -> str:
-        return self._error("reasons")
-
-    @rx.var
-    def error_for_message(self) -> str:
-        return self._error("applicant_message")
-
-    @rx.var
-    def error_for_internal_note(self) -> str:
-        return self._error("internal_note")
-
-    @rx.var
-    def error_for_note(self) -> str:
-        return self._error("note")
-
-    @rx.var
-    def error_for_decision(self) -> str:
-        return self._error("decision")
 
     @rx.var
     def selfie_src(self) -> str:
@@ -144,13 +99,6 @@ class ReviewState(SessionState):
     @rx.var
     def showing_earlier_image(self) -> bool:
         return self.left_key.startswith(EARLIER_KEY_PREFIX)
-
-    @rx.var
-    def checked_count(self) -> int:
-        return sum(1 for row in self.checklist if row.checked)
-
-    def _error(self, field: str) -> str:
-        return next((e.message for e in self.errors if e.field == field), "")
 
     # Taking a case ------------------------------------------------------------------------
 
@@ -210,8 +158,7 @@ class ReviewState(SessionState):
         self.loaded = True
         self.lease_lost = False
         self.lease_message = ""
-        self.errors = []
-        self.panel = ""
+        self._reset_decision_form()
         self.help_open = False
         self.side_tab = "details"
         self.has_case = workspace is not None
@@ -223,10 +170,6 @@ class ReviewState(SessionState):
         for name, value in case_values(workspace).items():
             setattr(self, name, value)
         self._show_on_left(self.documents[0] if self.documents else None)
-        self.reasons = reason_views([])
-        self.message_default = ""
-        self.message_edited = False
-        self.message_version += 1
 
     def _show_on_left(self, image: ImageView | None) -> None:
         self.left_key = image.key if image else ""
@@ -282,15 +225,6 @@ class ReviewState(SessionState):
         return rx.set_focus("shortcut-help-close" if self.help_open else HEADING_ID)
 
     @rx.event
-    def toggle_item(self, key: str) -> None:
-        for row in self.checklist:
-            if row.key == key:
-                row.checked = not row.checked
-        self.checklist = list(self.checklist)
-        if self.errors and all(row.checked for row in self.checklist):
-            self.errors = [e for e in self.errors if e.field != "checklist"]
-
-    @rx.event
     async def release(self):  # noqa: ANN201
         """Hand the case back to the queue and go to the queue page."""
         user = await self.signed_in_user()
@@ -301,86 +235,3 @@ class ReviewState(SessionState):
             await run_service(release_case, case_id=self.case_id, checker_id=user.user_id)
         self.has_case = False
         return rx.redirect("/queue")
-
-    # Deciding -----------------------------------------------------------------------------
-
-    @rx.event
-    def open_panel(self, panel: str):  # noqa: ANN201
-        """R opens the reject panel, F the refer panel; pressing it again closes it."""
-        if not self.has_case:
-            return None
-        self.panel = "" if self.panel == panel else panel
-        self.errors = []
-        if self.panel == "reject":
-            return rx.set_focus("reasons")
-        if self.panel == "refer":
-            return rx.set_focus("refer-note")
-        return rx.set_focus(HEADING_ID)
-
-    @rx.event
-    def toggle_reason(self, code: str) -> None:
-        for reason in self.reasons:
-            if reason.code == code:
-                reason.checked = not reason.checked
-        self.reasons = list(self.reasons)
-        if not self.message_edited:
-            self.message_default = default_message([r.code for r in self.reasons if r.checked])
-            self.message_version += 1
-
-    @rx.event
-    def note_message(self, text: str) -> None:
-        """On leaving the message box: from now on, ticking reasons keeps what they wrote."""
-        self.message_edited = text.strip() != self.message_default.strip()
-        if self.message_edited:
-            self.message_default = text
-
-    @rx.event
-    async def approve(self):  # noqa: ANN201
-        answers = {row.key: row.checked for row in self.checklist}
-        async for update in self._decide(approve_case, checklist=answers):
-            yield update
-
-    @rx.event
-    async def reject(self, form: dict[str, Any]):  # noqa: ANN201
-        chosen = [r.code for r in self.reasons if r.checked]
-        async for update in self._decide(
-            reject_case,
-            reasons=chosen,
-            applicant_message=str(form.get("applicant_message", "")),
-            internal_note=str(form.get("internal_note", "")),
-            checklist={row.key: row.checked for row in self.checklist},
-        ):
-            yield update
-
-    @rx.event
-    async def refer(self, form: dict[str, Any]):  # noqa: ANN201
-        async for update in self._decide(
-            refer_case,
-            note=str(form.get("note", "")),
-            checklist={row.key: row.checked for row in self.checklist},
-        ):
-            yield update
-
-    async def _decide(self, decision: Any, **arguments: Any):  # noqa: ANN202
-        user = await self.signed_in_user()
-        if user is None or not self.has_case:
-            return
-        try:
-            result: DecisionResult = await run_service(
-                decision, case_id=self.case_id, checker_id=user.user_id, **arguments
-            )
-        except DecisionRefused as refused:
-            self.errors = [error_view(refused.field, refused.message)]
-            yield rx.set_focus("error-summary")
-            return
-        except CaseNotLeasedToYou as lost:
-            self._lose_lease(lost.message)
-            yield rx.set_focus("lease-lost")
-            return
-        word = OUTCOME_WORDS.get(str(result.outcome), str(result.outcome))
-        decided = f"Case {result.case_id} {word}."
-        async for update in self._take_next(user):
-            self.announcement = (
-                f"{decided} Now showing case {self.case_id}." if self.has_case else decided
-            )
-            yield update

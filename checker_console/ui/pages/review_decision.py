@@ -1,0 +1,175 @@
+"""The review page's decision form: the checklist, the reject and refer panels, and deciding.
+
+:class:`DecisionForm` is a state mixin of ``ReviewState``, which lists it before
+``SessionState`` and supplies what deciding needs from the page: the case held (``has_case``,
+``case_id``), ``_take_next`` to open the next case, and ``_lose_lease`` when the case has gone.
+The decision services re-check the lease and every rule, so a forged event decides nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from checker_console.services.review.decisions import (
+    CaseNotLeasedToYou,
+    DecisionRefused,
+    DecisionResult,
+    approve_case,
+    refer_case,
+    reject_case,
+)
+from checker_console.ui.calls import run_service
+from checker_console.ui.pages.review_views import (
+    ChecklistRowView,
+    ErrorView,
+    ReasonView,
+    default_message,
+    error_view,
+    reason_views,
+)
+
+HEADING_ID = "review-heading"
+OUTCOME_WORDS = {"approved": "approved", "rejected": "rejected", "referred": "referred"}
+
+
+class DecisionForm(rx.State, mixin=True):
+    checklist: list[ChecklistRowView] = []
+    panel: str = ""
+    reasons: list[ReasonView] = []
+    message_default: str = ""
+    message_version: int = 0
+    message_edited: bool = False
+    errors: list[ErrorView] = []
+    # The workspace itself.
+
+    @rx.var
+    def error_for_checklist(self) -> str:
+        return self._error("checklist")
+
+    @rx.var
+    def error_for_reasons(self) -> str:
+        return self._error("reasons")
+
+    @rx.var
+    def error_for_message(self) -> str:
+        return self._error("applicant_message")
+
+    @rx.var
+    def error_for_internal_note(self) -> str:
+        return self._error("internal_note")
+
+    @rx.var
+    def error_for_note(self) -> str:
+        return self._error("note")
+
+    @rx.var
+    def error_for_decision(self) -> str:
+        return self._error("decision")
+
+    @rx.var
+    def checked_count(self) -> int:
+        return sum(1 for row in self.checklist if row.checked)
+
+    def _error(self, field: str) -> str:
+        return next((e.message for e in self.errors if e.field == field), "")
+
+    def _reset_decision_form(self) -> None:
+        """A new case: no panel, no errors, no reasons ticked, the default message."""
+        self.errors = []
+        self.panel = ""
+        self.reasons = reason_views([])
+        self.message_default = ""
+        self.message_edited = False
+        self.message_version += 1
+
+    @rx.event
+    def toggle_item(self, key: str) -> None:
+        for row in self.checklist:
+            if row.key == key:
+                row.checked = not row.checked
+        self.checklist = list(self.checklist)
+        if self.errors and all(row.checked for row in self.checklist):
+            self.errors = [e for e in self.errors if e.field != "checklist"]
+
+    @rx.event
+    def open_panel(self, panel: str):  # noqa: ANN201
+        """R opens the reject panel, F the refer panel; pressing it again closes it."""
+        if not self.has_case:
+            return None
+        self.panel = "" if self.panel == panel else panel
+        self.errors = []
+        if self.panel == "reject":
+            return rx.set_focus("reasons")
+        if self.panel == "refer":
+            return rx.set_focus("refer-note")
+        return rx.set_focus(HEADING_ID)
+
+    @rx.event
+    def toggle_reason(self, code: str) -> None:
+        for reason in self.reasons:
+            if reason.code == code:
+                reason.checked = not reason.checked
+        self.reasons = list(self.reasons)
+        if not self.message_edited:
+            self.message_default = default_message([r.code for r in self.reasons if r.checked])
+            self.message_version += 1
+
+    @rx.event
+    def note_message(self, text: str) -> None:
+        """On leaving the message box: from now on, ticking reasons keeps what they wrote."""
+        self.message_edited = text.strip() != self.message_default.strip()
+        if self.message_edited:
+            self.message_default = text
+
+    @rx.event
+    async def approve(self):  # noqa: ANN201
+        answers = {row.key: row.checked for row in self.checklist}
+        async for update in self._decide(approve_case, checklist=answers):
+            yield update
+
+    @rx.event
+    async def reject(self, form: dict[str, Any]):  # noqa: ANN201
+        chosen = [r.code for r in self.reasons if r.checked]
+        async for update in self._decide(
+            reject_case,
+            reasons=chosen,
+            applicant_message=str(form.get("applicant_message", "")),
+            internal_note=str(form.get("internal_note", "")),
+            checklist={row.key: row.checked for row in self.checklist},
+        ):
+            yield update
+
+    @rx.event
+    async def refer(self, form: dict[str, Any]):  # noqa: ANN201
+        async for update in self._decide(
+            refer_case,
+            note=str(form.get("note", "")),
+            checklist={row.key: row.checked for row in self.checklist},
+        ):
+            yield update
+
+    async def _decide(self, decision: Any, **arguments: Any):  # noqa: ANN202
+        user = await self.signed_in_user()
+        if user is None or not self.has_case:
+            return
+        try:
+            result: DecisionResult = await run_service(
+                decision, case_id=self.case_id, checker_id=user.user_id, **arguments
+            )
+        except DecisionRefused as refused:
+            self.errors = [error_view(refused.field, refused.message)]
+            yield rx.set_focus("error-summary")
+            return
+        except CaseNotLeasedToYou as lost:
+            self._lose_lease(lost.message)
+            yield rx.set_focus("lease-lost")
+            return
+        word = OUTCOME_WORDS.get(str(result.outcome), str(result.outcome))
+        decided = f"Case {result.case_id} {word}."
+        async for update in self._take_next(user):
+            self.announcement = (
+                f"{decided} Now showing case {self.case_id}." if self.has_case else decided
+            )
+            yield update
