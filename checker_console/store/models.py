@@ -111,10 +111,14 @@ class Application(SQLModel, table=True):
     claimed_at: datetime | None = _when(default=None)
     referred_by: str | None = Field(default=None, max_length=64)
     decided_at: datetime | None = _when(default=None)
-    #: Prefetch (services/queue/reservations.py): a short hold on a queued case the checker is
-    #: likely to
-    #: get next, so their browser can load its images early. Not a lease and not a status: the
-    #: case stays queued, and other checkers pass over it only while the reservation is live.
+    #: A golden case: synthetic, with a known answer (``SampleTruth``), put in the live queue
+    #: to measure checkers. Checkers cannot tell it apart; it never reaches CIM or Notify and is
+    #: counted apart from throughput, SLA, queue and journey figures.
+    is_golden: bool = Field(default=False)
+    #: Prefetch (services/queue/reservations.py): a short hold on a queued case the checker
+    #: is likely to get next, so their browser can load its images early. Not a lease and not
+    #: a status: the case stays queued, and other checkers pass over it only while the
+    #: reservation is live.
     reserved_by: str | None = Field(default=None, max_length=64)
     reserved_until: datetime | None = _when(default=None)
     # Downstream.
