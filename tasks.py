@@ -4,6 +4,7 @@
     python3 tasks.py demo   # virtualenv, install, migrate, sample cases, console on :3000
     python3 tasks.py test   # virtualenv, install, the whole test suite
 
+and, for CI and before a commit, ``python3 tasks.py typecheck`` (mypy below ui/).
 Everything else is ``checker-console COMMAND`` inside the virtualenv (``.venv``).
 """
 
@@ -60,8 +61,14 @@ def test(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT, env=_env())
 
 
+def typecheck(args: list[str]) -> int:
+    """mypy over the layers below ui/, as configured in pyproject.toml (CI runs it first)."""
+    ensure_venv()
+    return subprocess.call([PYTHON, "-m", "mypy", *args], cwd=ROOT, env=_env())
+
+
 def main() -> int:
-    commands = {"demo": demo, "test": test}
+    commands = {"demo": demo, "test": test, "typecheck": typecheck}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -14,11 +14,12 @@ call created. That is what makes retrying safe, and this client retries, bounded
 
 Every HTTP call is reported in ``calls`` (on the result or the exception), so the worker can
 record each one for the lead who has to explain a failure.
+
+The retry loop and its backoff are shared with the Notify client: see ``adapters/retries.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import random
 import re
@@ -28,13 +29,18 @@ from typing import Any
 
 import httpx
 
+from checker_console.adapters.retries import (
+    RETRYABLE_STATUS,
+    TryAgain,
+    async_retrying,
+    longest_backoff_seconds,
+    retry_options,
+)
 from checker_console.clock import utcnow
 from checker_console.settings import Settings
 
 PROFILES_PATH = "/api/v1/profiles"
 UUID_PATTERN = re.compile(r"^[0-9]{12}$")
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
-MAX_BACKOFF_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -111,18 +117,6 @@ class CimRefused(CimError):
         self.http_status = http_status
 
 
-def backoff_seconds(
-    retry: int, base_s: float, rng: random.Random, cap_s: float = MAX_BACKOFF_S
-) -> float:
-    """Full jitter: a random wait up to ``base * 2**retry`` (capped), so retries spread out."""
-    return rng.uniform(0, min(cap_s, base_s * (2**retry)))
-
-
-def longest_backoff_seconds(retries: int, base_s: float, cap_s: float = MAX_BACKOFF_S) -> float:
-    """The most :func:`backoff_seconds` can add up to over ``retries`` retries."""
-    return sum(min(cap_s, base_s * 2**n) for n in range(retries))
-
-
 def _reason(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -161,11 +155,7 @@ class CimClient:
     @classmethod
     def from_settings(cls, settings: Settings) -> CimClient:
         return cls(
-            base_url=settings.cim_base_url,
-            api_key=settings.cim_api_key,
-            timeout_s=settings.cim_timeout_ms / 1000,
-            retries=settings.cim_retries,
-            backoff_s=settings.cim_backoff_ms / 1000,
+            base_url=settings.cim_base_url, api_key=settings.cim_api_key, **retry_options(settings)
         )
 
     @property
@@ -189,59 +179,65 @@ class CimClient:
         calls: list[CallRecord] = []
         body = request.to_json()
         headers = {"Idempotency-Key": request.idempotency_key}
-        last_problem = "no call made"
-        for retry in range(self.retries + 1):
-            if retry:
-                await asyncio.sleep(backoff_seconds(retry - 1, self.backoff_s, self._rng))
-            started = utcnow()
-            try:
-                response = await self._http.post(PROFILES_PATH, json=body, headers=headers)
-            except httpx.TimeoutException as exc:
-                last_problem = (
-                    f"CIM did not answer within {self.timeout_s:g}s ({type(exc).__name__})"
-                )
-                calls.append(CallRecord(started, utcnow(), "timeout", None, last_problem))
-                continue
-            except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                last_problem = f"connection to CIM failed: {exc or type(exc).__name__}"
-                calls.append(CallRecord(started, utcnow(), "connection_error", None, last_problem))
-                continue
-            finished = utcnow()
-            status = response.status_code
-            if status in (200, 201):
-                uuid = _uuid_from(response)
-                if uuid is not None:
-                    outcome = "replayed" if status == 200 else "created"
-                    calls.append(CallRecord(started, finished, outcome, status))
-                    return CreatedProfile(uuid=uuid, replayed=status == 200, calls=calls)
-                last_problem = f"CIM answered {status} without a 12-digit UUID"
-                calls.append(CallRecord(started, finished, "bad_response", status, last_problem))
-                continue
-            reason = _reason(response)
-            if status in RETRYABLE_STATUS:
-                last_problem = f"CIM answered {status}: {reason}"
-                calls.append(CallRecord(started, finished, "server_error", status, last_problem))
-                continue
-            if status in (401, 403):
-                message = (
-                    f"CIM refused our credentials ({status}: {reason}). "
-                    "Check CHECKER_CIM_API_KEY; the case will be retried."
-                )
-                calls.append(CallRecord(started, finished, "unauthorised", status, message))
-                raise CimAuthFailed(message, calls)
-            if status == 409:
-                existing = _existing_uuid(response)
-                message = (
-                    f"CIM already has a profile for this person (UUID {existing}): {reason}"
-                    if existing
-                    else f"CIM already has a profile for this person: {reason}"
-                )
-                calls.append(CallRecord(started, finished, "duplicate", status, message))
-                raise CimDuplicatePerson(message, existing or "", calls)
-            message = f"CIM refused the profile ({status}): {reason}"
-            calls.append(CallRecord(started, finished, "refused", status, message))
-            raise CimRefused(message, status, calls)
-        raise CimUnavailable(f"{last_problem} (gave up after {self.retries + 1} calls)", calls)
+        try:
+            async for attempt in async_retrying(self.retries, self.backoff_s, self._rng):
+                with attempt:
+                    return await self._post_once(body, headers, calls)
+        except TryAgain as problem:
+            message = f"{problem} (gave up after {self.retries + 1} calls)"
+            raise CimUnavailable(message, calls) from None
+        raise CimUnavailable("no call made", calls)
+
+    async def _post_once(
+        self, body: dict[str, Any], headers: dict[str, str], calls: list[CallRecord]
+    ) -> CreatedProfile:
+        """One POST: the profile, a :class:`CimError`, or :class:`TryAgain` if a retry may help."""
+        started = utcnow()
+        try:
+            response = await self._http.post(PROFILES_PATH, json=body, headers=headers)
+        except httpx.TimeoutException as exc:
+            problem = f"CIM did not answer within {self.timeout_s:g}s ({type(exc).__name__})"
+            calls.append(CallRecord(started, utcnow(), "timeout", None, problem))
+            raise TryAgain(problem) from exc
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            problem = f"connection to CIM failed: {exc or type(exc).__name__}"
+            calls.append(CallRecord(started, utcnow(), "connection_error", None, problem))
+            raise TryAgain(problem) from exc
+        finished = utcnow()
+        status = response.status_code
+        if status in (200, 201):
+            uuid = _uuid_from(response)
+            if uuid is not None:
+                outcome = "replayed" if status == 200 else "created"
+                calls.append(CallRecord(started, finished, outcome, status))
+                return CreatedProfile(uuid=uuid, replayed=status == 200, calls=calls)
+            problem = f"CIM answered {status} without a 12-digit UUID"
+            calls.append(CallRecord(started, finished, "bad_response", status, problem))
+            raise TryAgain(problem)
+        reason = _reason(response)
+        if status in RETRYABLE_STATUS:
+            problem = f"CIM answered {status}: {reason}"
+            calls.append(CallRecord(started, finished, "server_error", status, problem))
+            raise TryAgain(problem)
+        if status in (401, 403):
+            message = (
+                f"CIM refused our credentials ({status}: {reason}). "
+                "Check CHECKER_CIM_API_KEY; the case will be retried."
+            )
+            calls.append(CallRecord(started, finished, "unauthorised", status, message))
+            raise CimAuthFailed(message, calls)
+        if status == 409:
+            existing = _existing_uuid(response)
+            message = (
+                f"CIM already has a profile for this person (UUID {existing}): {reason}"
+                if existing
+                else f"CIM already has a profile for this person: {reason}"
+            )
+            calls.append(CallRecord(started, finished, "duplicate", status, message))
+            raise CimDuplicatePerson(message, existing or "", calls)
+        message = f"CIM refused the profile ({status}): {reason}"
+        calls.append(CallRecord(started, finished, "refused", status, message))
+        raise CimRefused(message, status, calls)
 
 
 def _uuid_from(response: httpx.Response) -> str | None:

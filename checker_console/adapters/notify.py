@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from notifications_python_client import NotificationsAPIClient
 from notifications_python_client.errors import APIError
 
-from checker_console.adapters.cim import (
+from checker_console.adapters.cim import CallRecord
+from checker_console.adapters.retries import (
     RETRYABLE_STATUS,
-    CallRecord,
-    backoff_seconds,
+    TryAgain,
     longest_backoff_seconds,
+    retry_options,
+    retrying,
 )
 from checker_console.clock import utcnow
 from checker_console.settings import Settings
@@ -95,9 +96,7 @@ class NotifyClient:
         return cls(
             base_url=settings.notify_base_url,
             api_key=settings.notify_api_key,
-            timeout_s=settings.cim_timeout_ms / 1000,
-            retries=settings.cim_retries,
-            backoff_s=settings.cim_backoff_ms / 1000,
+            **retry_options(settings),
         )
 
     @property
@@ -119,39 +118,46 @@ class NotifyClient:
     def send_email_once(self, email: Email, *, maybe_sent_before: bool) -> SentEmail:
         """Send unless Notify already has an email with ``email.reference``; blocking."""
         calls: list[CallRecord] = []
-        last_problem = "no call made"
-        for retry in range(self.retries + 1):
-            if retry:
-                time.sleep(backoff_seconds(retry - 1, self.backoff_s, self._rng))
-            started = utcnow()
-            try:
-                if retry or maybe_sent_before:
-                    existing = self.find_by_reference(email.reference)
-                    if existing is not None:
-                        calls.append(CallRecord(started, utcnow(), "already_sent", 200))
-                        return SentEmail(existing, already_sent=True, calls=calls)
-                answer = self._api().send_email_notification(
-                    email_address=email.to,
-                    template_id=email.template_id,
-                    personalisation=email.personalisation,
-                    reference=email.reference,
-                )
-            except APIError as error:
-                status = error.status_code if error.response is not None else None
-                last_problem = _describe(error)
-                if status is None or status in RETRYABLE_STATUS or 200 <= status < 300:
-                    calls.append(CallRecord(started, utcnow(), "unavailable", status, last_problem))
-                    continue
-                calls.append(CallRecord(started, utcnow(), "refused", status, last_problem))
-                if status in (401, 403):
-                    raise NotifyUnavailable(
-                        f"{last_problem}. Check CHECKER_NOTIFY_API_KEY; the email will be retried.",
-                        calls,
-                    ) from error
-                raise NotifyRefused(last_problem, calls) from error
-            calls.append(CallRecord(started, utcnow(), "sent", 201))
-            return SentEmail(str(answer["id"]), already_sent=False, calls=calls)
-        raise NotifyUnavailable(f"{last_problem} (gave up after {self.retries + 1} tries)", calls)
+        try:
+            for attempt in retrying(self.retries, self.backoff_s, self._rng):
+                with attempt:
+                    look_first = maybe_sent_before or attempt.retry_state.attempt_number > 1
+                    return self._send_once(email, look_first=look_first, calls=calls)
+        except TryAgain as problem:
+            message = f"{problem} (gave up after {self.retries + 1} tries)"
+            raise NotifyUnavailable(message, calls) from None
+        raise NotifyUnavailable("no call made", calls)
+
+    def _send_once(self, email: Email, *, look_first: bool, calls: list[CallRecord]) -> SentEmail:
+        """One try: the email (or the one Notify has), a :class:`NotifyError`, or ``TryAgain``."""
+        started = utcnow()
+        try:
+            if look_first:
+                existing = self.find_by_reference(email.reference)
+                if existing is not None:
+                    calls.append(CallRecord(started, utcnow(), "already_sent", 200))
+                    return SentEmail(existing, already_sent=True, calls=calls)
+            answer = self._api().send_email_notification(
+                email_address=email.to,
+                template_id=email.template_id,
+                personalisation=email.personalisation,
+                reference=email.reference,
+            )
+        except APIError as error:
+            status = error.status_code if error.response is not None else None
+            problem = _describe(error)
+            if status is None or status in RETRYABLE_STATUS or 200 <= status < 300:
+                calls.append(CallRecord(started, utcnow(), "unavailable", status, problem))
+                raise TryAgain(problem) from error
+            calls.append(CallRecord(started, utcnow(), "refused", status, problem))
+            if status in (401, 403):
+                raise NotifyUnavailable(
+                    f"{problem}. Check CHECKER_NOTIFY_API_KEY; the email will be retried.",
+                    calls,
+                ) from error
+            raise NotifyRefused(problem, calls) from error
+        calls.append(CallRecord(started, utcnow(), "sent", 201))
+        return SentEmail(str(answer["id"]), already_sent=False, calls=calls)
 
     async def send(self, email: Email, *, maybe_sent_before: bool) -> SentEmail:
         """:meth:`send_email_once` from async code, on a worker thread."""

@@ -84,7 +84,7 @@ def seed_cases(
     cases: int,
     seed: int,
     defect_share: float = DEFAULT_DEFECT_SHARE,
-    progress: Callable[[CasePlan], None] | None = None,
+    progress: Callable[[CasePlan], object] | None = None,
     now: datetime | None = None,
 ) -> SeedSummary:
     """Generate cases ``0 .. cases-1`` of ``seed`` and submit each one; see the module docstring.
@@ -178,7 +178,7 @@ def _already_seeded(session: Session, plans: list[CasePlan]) -> dict[str, int]:
             .join(SampleTruth, col(SampleTruth.application_id) == Application.id)
             .where(col(Invitation.email).in_(emails[start : start + 500]))
         ).all()
-        found.update({email: application_id for email, application_id in rows})
+        found.update({email: case_id for email, case_id in rows if case_id is not None})
     session.rollback()
     return found
 

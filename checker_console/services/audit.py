@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.audit_chain import (
@@ -149,8 +149,8 @@ def _events_in_order(session: Session, batch: int = 5000) -> Iterator[AuditEvent
     while True:
         rows = session.exec(
             select(AuditEvent)
-            .where(AuditEvent.sequence > last)
-            .order_by(AuditEvent.sequence)
+            .where(col(AuditEvent.sequence) > last)
+            .order_by(col(AuditEvent.sequence))
             .limit(batch)
         ).all()
         if not rows:

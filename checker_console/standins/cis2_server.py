@@ -138,7 +138,7 @@ class FormPayload(OAuth2Payload):
         return self._data
 
     @property
-    def datalist(self) -> dict[str, list[str]]:  # type: ignore[override]
+    def datalist(self) -> dict[str, list[str]]:
         return {key: [value] for key, value in self._data.items()}
 
 
@@ -210,7 +210,7 @@ class PrivateKeyJwtAssertion(JWTBearerClientAssertion):
 class AuthorizationCodeGrant(_AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["private_key_jwt"]
 
-    def save_authorization_code(self, code: str, request: FormRequest) -> None:  # type: ignore[override]
+    def save_authorization_code(self, code: str, request: FormRequest) -> None:
         data = request.payload.data
         person: DemoPerson = request.user
         issued = IssuedCode(
@@ -284,7 +284,7 @@ class Cis2OpenIDCode(OpenIDCode):
         elif fault == "wrong_nonce":
             claims["nonce"] = secrets.token_urlsafe(16)
         elif fault == "forged_signature":  # same key id, different key: a forger's token
-            key = RSAKey.generate_key(2048, parameters={"kid": key.kid}, private=True)
+            key = RSAKey.generate_key(2048, parameters={"kid": key.kid or ""}, private=True)
         header = {"alg": ID_TOKEN_ALG, "kid": self.server.signing_key.kid}
         return jwt.encode(header, claims, key, algorithms=[ID_TOKEN_ALG])
 
@@ -325,10 +325,10 @@ class Cis2Server(AuthorizationServer):
             "scope": scope or "",
         }
 
-    def create_oauth2_request(self, request: FormRequest) -> FormRequest:  # type: ignore[override]
+    def create_oauth2_request(self, request: FormRequest) -> FormRequest:
         return request
 
-    def handle_response(self, status: int, body: Any, headers: Any) -> tuple[int, Any, Any]:  # type: ignore[override]
+    def handle_response(self, status: int, body: Any, headers: Any) -> tuple[int, Any, Any]:
         return status, body, dict(headers)
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:

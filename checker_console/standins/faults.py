@@ -32,11 +32,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-
-Scope = dict[str, Any]
-Receive = Callable[[], Any]
-Send = Callable[[dict[str, Any]], Any]
-ASGIApp = Callable[[Scope, Receive, Send], Any]
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class Fault(StrEnum):
@@ -231,7 +227,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
 
 
-async def _swallow(message: dict[str, Any]) -> None:
+async def _swallow(message: Message) -> None:
     """A ``send`` that goes nowhere: the app's answer is computed, then lost."""
 
 
@@ -250,7 +246,7 @@ async def _read_body(receive: Receive) -> bytes:
 def _replay(body: bytes) -> Receive:
     sent = False
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         nonlocal sent
         if sent:
             return {"type": "http.disconnect"}  # true by now: the client gave up long ago

@@ -18,15 +18,13 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def _in_unit_of_work(
-    service: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
-) -> T:
-    with session_scope() as session:
-        return service(session, *args, **kwargs)
-
-
 async def run_service(
     service: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
 ) -> T:
     """``service(session, *args, **kwargs)`` committed on success, rolled back if it raises."""
-    return await asyncio.to_thread(_in_unit_of_work, service, *args, **kwargs)
+
+    def in_unit_of_work() -> T:
+        with session_scope() as session:
+            return service(session, *args, **kwargs)
+
+    return await asyncio.to_thread(in_unit_of_work)

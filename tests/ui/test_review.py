@@ -32,6 +32,21 @@ def _frame(page: Page, viewer: str) -> object:
     return page.locator(f"#viewer-{viewer} .viewer-frame")
 
 
+def _open_review_and_press(open_as: OpenAs, key: str) -> tuple[Page, int]:
+    """checker.one opens the case they are given and presses ``key``."""
+    page = open_as("checker.one")
+    page.goto("/review")
+    case_id = shown_case_id(page)
+    page.keyboard.press(key)
+    return page, case_id
+
+
+def _expect_refused(page: Page, message: str, *, field: str) -> None:
+    """The error shows in the summary at the top and next to the field it is about."""
+    expect(page.locator("#error-summary")).to_contain_text(message)
+    expect(page.locator(f"#{field}-error")).to_contain_text(message)
+
+
 def _fits_without_scrolling(page: Page) -> bool:
     return page.evaluate("document.scrollingElement.scrollHeight <= window.innerHeight")
 
@@ -75,14 +90,9 @@ def test_a_checker_claims_zooms_rotates_ticks_and_approves_with_the_keyboard_onl
 def test_approving_before_the_checklist_is_complete_is_refused_in_a_summary(
     open_as: OpenAs, review_console: Console
 ) -> None:
-    page = open_as("checker.one")
-    page.goto("/review")
-    case_id = shown_case_id(page)
+    page, case_id = _open_review_and_press(open_as, "a")
 
-    page.keyboard.press("a")
-
-    expect(page.locator("#error-summary")).to_contain_text("Confirm every checklist item")
-    expect(page.locator("#checklist-error")).to_contain_text("Confirm every checklist item")
+    _expect_refused(page, "Confirm every checklist item", field="checklist")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert case_row(review_console.database_url, case_id).status == "in_review"
 
@@ -90,17 +100,13 @@ def test_approving_before_the_checklist_is_complete_is_refused_in_a_summary(
 def test_rejecting_without_a_reason_is_refused_then_a_reason_and_its_message_reject(
     open_as: OpenAs, review_console: Console
 ) -> None:
-    page = open_as("checker.one")
-    page.goto("/review")
-    case_id = shown_case_id(page)
-    page.keyboard.press("r")
+    page, case_id = _open_review_and_press(open_as, "r")
     expect(page.locator("#reject-form")).to_be_visible()
     reject = page.get_by_role("button", name="Reject case")
 
     reject.click()
 
-    expect(page.locator("#error-summary")).to_contain_text("Select at least one reason")
-    expect(page.locator("#reasons-error")).to_contain_text("Select at least one reason")
+    _expect_refused(page, "Select at least one reason", field="reasons")
     assert case_row(review_console.database_url, case_id).status == "in_review"
 
     page.keyboard.press("3")  # in the reject panel, 1-8 pick reasons
@@ -120,17 +126,13 @@ def test_rejecting_without_a_reason_is_refused_then_a_reason_and_its_message_rej
 def test_referring_needs_a_note_and_puts_the_case_in_the_leads_queue(
     open_as: OpenAs, review_console: Console
 ) -> None:
-    page = open_as("checker.one")
-    page.goto("/review")
-    case_id = shown_case_id(page)
-    page.keyboard.press("f")
+    page, case_id = _open_review_and_press(open_as, "f")
     expect(page.locator("#refer-note")).to_be_focused()
     refer = page.get_by_role("button", name="Refer case")
 
     refer.click()
 
-    expect(page.locator("#error-summary")).to_contain_text("Enter a note saying why")
-    expect(page.locator("#refer-note-error")).to_contain_text("Enter a note saying why")
+    _expect_refused(page, "Enter a note saying why", field="refer-note")
     page.locator("#refer-note").fill("The selfie may be of someone else: second opinion please.")
     refer.click()
     expect(page.locator(HEADING)).not_to_have_text(re.compile(rf"case {case_id}$"))

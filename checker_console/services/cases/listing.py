@@ -9,7 +9,7 @@ Thumbnails are fetched for the page's cases in one extra query, never per row.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -49,6 +49,21 @@ OPEN_STATUSES = frozenset(
 )
 
 
+#: A :class:`CaseRow`'s columns in its field order: the list and the case page both select these.
+CASE_ROW_COLUMNS = (
+    col(Application.id),
+    col(Application.given_name),
+    col(Application.family_name),
+    col(Organisation.code),
+    col(Organisation.name),
+    col(Application.cohort),
+    col(Application.status),
+    col(Application.submitted_at),
+    col(Application.sla_due_at),
+    col(Application.lease_holder),
+)
+
+
 class InvalidCaseQuery(ValueError):
     """A sort, page size or page the case list does not offer."""
 
@@ -66,7 +81,7 @@ class CaseRow:
     sla_due_at: datetime
     lease_holder: str | None
     #: The first photo ID image, for a thumbnail; None if the case has none (or none was asked).
-    thumbnail_document_id: int | None = None
+    thumbnail_document_id: int | None = field(default=None, kw_only=True)
 
     @property
     def full_name(self) -> str:
@@ -120,7 +135,7 @@ def _filters(status: str | None, organisation_code: str | None, cohort: str | No
     if status:
         conditions.append(col(Application.status) == status)
     if organisation_code:
-        org_id = select(Organisation.id).where(col(Organisation.code) == organisation_code)
+        org_id = select(col(Organisation.id)).where(col(Organisation.code) == organisation_code)
         conditions.append(col(Application.organisation_id) == org_id.scalar_subquery())
     if cohort:
         conditions.append(col(Application.cohort) == cohort)
@@ -160,7 +175,7 @@ def list_cases(
     order = [c.desc() if descending else c.asc() for c in SORTS[sort]]
     order.append(col(Application.id).desc() if descending else col(Application.id).asc())
     page_ids = (
-        select(Application.id)
+        select(col(Application.id))
         .where(*conditions)
         .order_by(*order)
         .limit(page_size)
@@ -168,18 +183,7 @@ def list_cases(
         .subquery("page_ids")
     )
     query = (
-        select(
-            Application.id,
-            Application.given_name,
-            Application.family_name,
-            Organisation.code,
-            Organisation.name,
-            Application.cohort,
-            Application.status,
-            Application.submitted_at,
-            Application.sla_due_at,
-            Application.lease_holder,
-        )
+        select(*CASE_ROW_COLUMNS)
         .join(page_ids, page_ids.c.id == col(Application.id))
         .join(Organisation, col(Organisation.id) == col(Application.organisation_id))
         .order_by(*order)
@@ -198,7 +202,7 @@ def _first_photo_ids(session: Session, case_ids: list[int]) -> dict[int, int]:
     if not case_ids:
         return {}
     query = (
-        select(Document.application_id, Document.id)
+        select(col(Document.application_id), col(Document.id))
         .where(
             col(Document.application_id).in_(case_ids),
             col(Document.kind).in_([kind.value for kind in PHOTO_ID_KINDS]),
@@ -217,7 +221,7 @@ def case_filters(session: Session) -> FilterOptions:
     statuses = _distinct_values(session, "status")
     has_cases = exists().where(col(Application.organisation_id) == col(Organisation.id))
     organisations = session.execute(
-        select(Organisation.code, Organisation.name)
+        select(col(Organisation.code), col(Organisation.name))
         .where(has_cases)
         .order_by(col(Organisation.name))
     ).all()
@@ -276,35 +280,29 @@ class CaseOverview:
 
 def case_overview(session: Session, case_id: int) -> CaseOverview | None:
     found = session.execute(
-        select(Application, Organisation)
+        select(
+            *CASE_ROW_COLUMNS,
+            col(Application.date_of_birth),
+            col(Application.attempt),
+            col(Application.lease_expires_at),
+            col(Application.decided_at),
+        )
         .join(Organisation, col(Organisation.id) == col(Application.organisation_id))
         .where(col(Application.id) == case_id)
     ).first()
     if found is None:
         return None
-    case, organisation = found
+    *row, date_of_birth, attempt, lease_expires_at, decided_at = found
     documents = session.execute(
-        select(Document.id, Document.kind, Document.side, Document.page)
+        select(col(Document.id), col(Document.kind), col(Document.side), col(Document.page))
         .where(col(Document.application_id) == case_id)
         .order_by(col(Document.position), col(Document.id))
     ).all()
-    row = CaseRow(
-        id=case.id,
-        given_name=case.given_name,
-        family_name=case.family_name,
-        organisation_code=organisation.code,
-        organisation_name=organisation.name,
-        cohort=case.cohort,
-        status=case.status,
-        submitted_at=case.submitted_at,
-        sla_due_at=case.sla_due_at,
-        lease_holder=case.lease_holder,
-    )
     return CaseOverview(
-        case=row,
-        date_of_birth=case.date_of_birth,
-        attempt=case.attempt,
-        lease_expires_at=case.lease_expires_at,
-        decided_at=case.decided_at,
+        case=CaseRow(*row),
+        date_of_birth=date_of_birth,
+        attempt=attempt,
+        lease_expires_at=lease_expires_at,
+        decided_at=decided_at,
         documents=[DocumentSummary(*document) for document in documents],
     )

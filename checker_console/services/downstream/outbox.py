@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from checker_console.adapters.cim import CallRecord
 from checker_console.clock import utcnow
@@ -130,18 +130,18 @@ def claim_due(
     when = now or utcnow()
     due = or_(
         and_(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= when,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.next_attempt_at) <= when,
         ),
         and_(
-            OutboxMessage.status == OutboxStatus.IN_FLIGHT,
-            OutboxMessage.lease_expires_at <= when,
+            col(OutboxMessage.status) == OutboxStatus.IN_FLIGHT,
+            col(OutboxMessage.lease_expires_at) <= when,
         ),
     )
     query = (
         select(OutboxMessage)
         .where(due)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     )
     if is_postgres(session):

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from checker_console.adapters.blobs import BlobNotFound, BlobStore
 from checker_console.adapters.cim import (
@@ -93,7 +93,7 @@ def build_profile_request(
     selfie = session.exec(
         select(Document)
         .where(Document.application_id == case.id, Document.kind == DocumentKind.SELFIE)
-        .order_by(Document.position, Document.id)
+        .order_by(col(Document.position), col(Document.id))
     ).first()
     if selfie is None:
         raise CannotBuildRequest("the case has no selfie, and CIM needs it for the smartcard photo")
@@ -118,7 +118,7 @@ def _approver(session: Session, case: Application) -> str | None:
     decision = session.exec(
         select(Decision)
         .where(Decision.application_id == case.id)
-        .order_by(Decision.decided_at.desc())  # type: ignore[union-attr]
+        .order_by(col(Decision.decided_at).desc())
     ).first()
     return decision.checker_id if decision else None
 

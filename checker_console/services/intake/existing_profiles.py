@@ -56,4 +56,5 @@ def find_existing_profile(
     if row is None:
         return None
     application_id, uuid = row
+    assert uuid is not None  # the query keeps only cases with a CIM UUID
     return ExistingProfile(uuid=uuid, source="application", application_id=application_id)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from checker_console.clock import london, utcnow
 from checker_console.domain.invitations import FIELDS, InvitationRow, RowProblem, validate_row
@@ -59,6 +59,7 @@ def get_or_create_organisation(
 def _new_invitation(
     session: Session, row: InvitationRow, *, org: Organisation, now: datetime, attempt: int = 1
 ) -> Invitation:
+    assert org.id is not None  # flushed by get_or_create_organisation
     invitation = Invitation(
         organisation_id=org.id,
         cohort=row.cohort,
@@ -171,7 +172,7 @@ def import_invitations(
         chunk = keys[start : start + 500]
         existing_keys.update(
             session.exec(
-                select(Invitation.import_key).where(Invitation.import_key.in_(chunk))
+                select(Invitation.import_key).where(col(Invitation.import_key).in_(chunk))
             ).all()
         )
     orgs: dict[str, Organisation] = {}

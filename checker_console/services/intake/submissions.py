@@ -153,6 +153,7 @@ def _open_case(
     existing = profile_lookup(
         session, ni_number=details.ni_number, date_of_birth=details.date_of_birth
     )
+    assert invitation.id is not None
     case = Application(
         invitation_id=invitation.id,
         organisation_id=invitation.organisation_id,

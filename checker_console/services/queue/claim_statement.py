@@ -112,6 +112,7 @@ class _QueuedCase:
 
     status: str
     id: int | None = None
+    referred_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,10 @@ def queue_filter_options(session: Session) -> QueueFilterOptions:
             select(Application.cohort).where(open_cases).distinct().order_by(Application.cohort)
         ).all()
         attempts = session.exec(
-            select(Application.attempt).where(open_cases).distinct().order_by(Application.attempt)
+            select(Application.attempt)
+            .where(open_cases)
+            .distinct()
+            .order_by(col(Application.attempt))
         ).all()
         return QueueFilterOptions(
             organisations=[(i, name) for i, name in organisations if i is not None],

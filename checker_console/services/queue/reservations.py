@@ -129,10 +129,9 @@ def _live(until: datetime | None, now: datetime) -> bool:
 
 def _preview_ids(session: Session, case_id: int) -> list[int]:
     """Every image of the case, photo ID first and the selfie last, as the workspace orders them."""
-    return list(
-        session.exec(
-            select(Document.id)
-            .where(Document.application_id == case_id)
-            .order_by(col(Document.position))
-        ).all()
-    )
+    ids = session.exec(
+        select(col(Document.id))
+        .where(Document.application_id == case_id)
+        .order_by(col(Document.position))
+    ).all()
+    return [document_id for document_id in ids if document_id is not None]  # stored: never None

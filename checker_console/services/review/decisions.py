@@ -178,6 +178,7 @@ def _record(
     internal_note: str = "",
 ) -> Decision:
     """The decision row, and the case's lease cleared: the checker is done with it."""
+    assert case.id is not None
     decision = Decision(
         application_id=case.id,
         checker_id=checker_id,

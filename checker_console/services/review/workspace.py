@@ -273,19 +273,17 @@ def _earlier_attempts(session: Session, case: Application) -> list[EarlierAttemp
     attempts = []
     for case_id in ids:
         earlier = cases[case_id]
-        decision = decisions.get(case_id)
+        latest = decisions.get(case_id)
         attempts.append(
             EarlierAttempt(
                 case_id=case_id,
                 attempt=earlier.attempt,
                 status=earlier.status,
                 submitted_at=earlier.submitted_at,
-                decided_at=decision.decided_at if decision else None,
-                outcome=decision.outcome if decision else None,
-                reason_labels=[
-                    _reason_label(code) for code in (decision.reasons if decision else [])
-                ],
-                applicant_message=decision.applicant_message if decision else "",
+                decided_at=latest.decided_at if latest else None,
+                outcome=latest.outcome if latest else None,
+                reason_labels=[_reason_label(code) for code in (latest.reasons if latest else [])],
+                applicant_message=latest.applicant_message if latest else "",
                 images=[_image(d) for d in documents.get(case_id, [])],
             )
         )

@@ -30,7 +30,7 @@ class ProfileRetry(rx.State, mixin=True):
         """Reload the page's data after a retry (each page says how)."""
 
     async def _lead(self, handler: str) -> Any:
-        user_with_role = self.user_with_role  # type: ignore[attr-defined] - from SessionState
+        user_with_role = self.user_with_role  # type: ignore[attr-defined]  # from SessionState
         return await user_with_role(LEAD, handler=f"{type(self).__name__}.{handler}")
 
     @rx.event
