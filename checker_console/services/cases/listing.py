@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, text
 from sqlmodel import Session, col
 
+from checker_console.clock import london
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import PHOTO_ID_KINDS
 from checker_console.store.models import Application, Document, Organisation
@@ -272,6 +273,24 @@ class CaseOverview:
     lease_expires_at: datetime | None
     decided_at: datetime | None
     documents: list[DocumentSummary]
+    #: "Images deleted on 3 March 2027 under the retention policy", or "" while they are kept.
+    images_deleted: str = ""
+
+
+def images_deleted_notice(case: Application) -> str | None:
+    """Why a case shows no images, in the words the case page and the image route use."""
+    if case.erased_at is not None:
+        return (
+            f"Images deleted on {_long_date(case.erased_at)} when the applicant's data was erased"
+        )
+    if case.images_purged_at is not None:
+        return f"Images deleted on {_long_date(case.images_purged_at)} under the retention policy"
+    return None
+
+
+def _long_date(when: datetime) -> str:
+    local = london(when)
+    return f"{local.day} {local:%B %Y}"
 
 
 def case_overview(session: Session, case_id: int) -> CaseOverview | None:
@@ -307,4 +326,5 @@ def case_overview(session: Session, case_id: int) -> CaseOverview | None:
         lease_expires_at=case.lease_expires_at,
         decided_at=case.decided_at,
         documents=[DocumentSummary(*document) for document in documents],
+        images_deleted=images_deleted_notice(case) or "",
     )

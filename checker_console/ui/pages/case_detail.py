@@ -58,6 +58,8 @@ class CaseDetailState(ProfileRetry, SessionState):
     details: list[DetailLine] = []
     documents: list[DocumentView] = []
     images_allowed: bool = False
+    #: Why there are no images any more ("Images deleted on … under the retention policy").
+    images_deleted: str = ""
     downstream_shown: bool = False
     profile_lines: list[Line] = []
     email_lines: list[Line] = []
@@ -114,7 +116,8 @@ class CaseDetailState(ProfileRetry, SessionState):
             DetailLine("Leased to", case.lease_holder or "Nobody"),
             DetailLine("Decided", london_time(overview.decided_at) or "Not yet"),
         ]
-        self.images_allowed = may_view_case_images(
+        self.images_deleted = overview.images_deleted
+        self.images_allowed = not overview.images_deleted and may_view_case_images(
             user, lease_holder=case.lease_holder, lease_expires_at=overview.lease_expires_at
         )
         self.documents = [
@@ -155,7 +158,11 @@ def _case() -> rx.Component:
         rx.cond(state.downstream_shown, downstream_panel(state)),
         rx.el.h2("Documents"),
         rx.cond(
-            state.images_allowed,
+            state.images_deleted != "",
+            rx.el.p(state.images_deleted, ".", id="images-deleted", class_name="inset"),
+        ),
+        rx.cond(
+            state.images_allowed | (state.images_deleted != ""),
             rx.fragment(),
             rx.el.p(
                 "Images are shown only to the checker this case is leased to, and to team "
