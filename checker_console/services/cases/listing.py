@@ -195,14 +195,17 @@ def list_cases(
 
 
 def _first_photo_ids(session: Session, case_ids: list[int]) -> dict[int, int]:
-    """case id -> its first photo ID image, for the cases on one page."""
+    """case id -> its first photo ID image, for the cases on one page that still have images."""
     if not case_ids:
         return {}
     query = (
         select(Document.application_id, Document.id)
+        .join(Application, col(Application.id) == col(Document.application_id))
         .where(
             col(Document.application_id).in_(case_ids),
             col(Document.kind).in_([kind.value for kind in PHOTO_ID_KINDS]),
+            col(Application.images_purged_at).is_(None),
+            col(Application.erased_at).is_(None),
         )
         .order_by(col(Document.application_id), col(Document.position), col(Document.id))
     )

@@ -27,6 +27,7 @@ from checker_console.ui.components.downstream_panel import (
     email_lines,
     profile_lines,
 )
+from checker_console.ui.components.erasure_form import ErasureForm, erasure_section
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.profile_retry import ProfileRetry
 from checker_console.ui.components.status_tag import status_class, status_shape, status_tag
@@ -47,7 +48,7 @@ class DocumentView:
     alt: str
 
 
-class CaseDetailState(ProfileRetry, SessionState):
+class CaseDetailState(ErasureForm, ProfileRetry, SessionState):
     found: bool = False
     loaded: bool = False
     case_id: int = 0
@@ -71,6 +72,7 @@ class CaseDetailState(ProfileRetry, SessionState):
         self.found = self.loaded = self.downstream_shown = False
         self.details, self.documents = [], []
         self.retry_message, self.confirming_case_id = "", 0
+        self.erase_open, self.erase_error, self.erase_message = False, "", ""
         yield
         user = await self.signed_in_user()
         if user is None:
@@ -85,6 +87,12 @@ class CaseDetailState(ProfileRetry, SessionState):
 
     async def _after_retry(self) -> None:
         await self._load_downstream()
+
+    async def _after_erasure(self) -> None:
+        overview = await run_service(case_overview, self.case_id)
+        user = await self.signed_in_user()
+        if overview is not None and user is not None:
+            self._show(overview, user)
 
     async def _load_downstream(self) -> None:
         """The panel's lines, for cases that have gone past the decision."""
@@ -175,6 +183,7 @@ def _case() -> rx.Component:
             rx.el.ul(rx.foreach(state.documents, _document), class_name="documents"),
             rx.el.p("This case has no documents."),
         ),
+        rx.cond(state.is_lead, erasure_section(state)),
     )
 
 
