@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "invite": ("checker_console.commands.invite", "import RA invitations from a CSV file"),
     "verify-audit": ("checker_console.commands.verify_audit", "check the audit log's hash chain"),
     "bench": ("checker_console.commands.bench", "run a benchmark from bench/"),
+    "purge": ("checker_console.commands.purge", "delete images past the retention window"),
+    "erase": ("checker_console.commands.erase", "erase an applicant's personal data on request"),
     "worker": ("checker_console.commands.worker", "send profile requests and emails (outbox)"),
     "standin-cim": ("checker_console.commands.standins", "run the CIM stand-in"),
     "standin-notify": ("checker_console.commands.standins", "run the GOV.UK Notify stand-in"),

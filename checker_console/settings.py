@@ -112,6 +112,18 @@ class Settings:
     prefetch: bool = True
     #: How long a reservation lives without a heartbeat renewing it.
     reservation_seconds: int = 150
+    # Retention (services/retention/, domain/retention.py): what is kept, and for how long.
+    #: Keep each upload byte for byte, EXIF and GPS included (off: a metadata-free copy).
+    keep_original_metadata: bool = False
+    #: Days after the decision that a case's images are kept, by how the case ended.
+    retain_approved_days: int = 90
+    retain_rejected_days: int = 180
+    retain_referred_days: int = 365
+    #: Days after its expiry that an invitation nobody answered is kept.
+    unsubmitted_invitation_days: int = 30
+    #: Cases purged per transaction, and how often the background purge runs.
+    purge_batch: int = 50
+    purge_interval_seconds: int = 3600
 
     @property
     def is_sqlite(self) -> bool:
@@ -179,6 +191,13 @@ def load_settings() -> Settings:
         heartbeat_seconds=_env_int("CHECKER_HEARTBEAT_SECONDS", 60),
         prefetch=_env_bool("CHECKER_PREFETCH", True),
         reservation_seconds=_env_int("CHECKER_RESERVATION_SECONDS", 150),
+        keep_original_metadata=_env_bool("CHECKER_KEEP_ORIGINAL_METADATA", False),
+        retain_approved_days=_env_int("CHECKER_RETAIN_APPROVED_DAYS", 90),
+        retain_rejected_days=_env_int("CHECKER_RETAIN_REJECTED_DAYS", 180),
+        retain_referred_days=_env_int("CHECKER_RETAIN_REFERRED_DAYS", 365),
+        unsubmitted_invitation_days=_env_int("CHECKER_UNSUBMITTED_INVITATION_DAYS", 30),
+        purge_batch=_env_int("CHECKER_PURGE_BATCH", 50),
+        purge_interval_seconds=_env_int("CHECKER_PURGE_INTERVAL_SECONDS", 3600),
     )
 
 

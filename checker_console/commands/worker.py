@@ -1,4 +1,5 @@
-"""``checker-console worker``: send profile requests to CIM and emails to Notify (the outbox).
+"""``checker-console worker``: send profile requests to CIM and emails to Notify (the outbox),
+and run the retention purge every ``CHECKER_PURGE_INTERVAL_SECONDS``.
 
 Run as many as you like (scale mode); each claims its own messages under a lease. Stop with
 Ctrl-C or SIGTERM: it finishes what it holds, then exits. If it is killed instead, whatever it
@@ -12,6 +13,7 @@ import logging
 import signal
 import threading
 
+from checker_console.services.background import retention_purger
 from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
@@ -36,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    purger = None if args.once else retention_purger(settings).start()
     stats = run_worker_loop(
         stop,
         engine=engine,
@@ -44,5 +47,7 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         once=args.once,
     )
+    if purger is not None:
+        purger.stop()
     print(f"worker finished: {stats.claimed} messages claimed, {stats.finished} handled")
     return 0

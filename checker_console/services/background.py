@@ -2,18 +2,22 @@
 
 In scale mode these run as their own processes (``checker-console worker``) and any console
 process may expire leases; on the embedded default one process does everything, so the app
-starts the outbox worker and a lease sweeper in daemon threads for as long as it runs.
+starts the outbox worker, a lease sweeper and the retention purge in daemon threads for as long
+as it runs.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from checker_console.adapters.blobs import get_blob_store
 from checker_console.services.downstream.worker import start_background_worker
 from checker_console.services.queue.leases import expire_leases
+from checker_console.services.retention.policy import policy_in_force
+from checker_console.services.retention.purge import purge
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import session_scope
 
@@ -22,25 +26,24 @@ log = logging.getLogger(__name__)
 LEASE_SWEEP_SECONDS = 15.0
 
 
-class LeaseSweeper:
-    """Returns cases whose lease ran out (closed tab, idle checker) to the queue."""
+class PeriodicJob:
+    """Runs ``job`` every ``interval_s`` in a daemon thread; a failure is logged and retried."""
 
-    def __init__(self, interval_s: float = LEASE_SWEEP_SECONDS) -> None:
+    def __init__(self, name: str, interval_s: float, job: Callable[[], None]) -> None:
+        self.name = name
         self.interval_s = interval_s
+        self.job = job
         self.stop_event = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="lease-sweeper", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def _run(self) -> None:
         while not self.stop_event.wait(self.interval_s):
             try:
-                with session_scope() as session:
-                    returned = expire_leases(session)
-                if returned:
-                    log.info("returned %d case(s) with expired leases to the queue", returned)
-            except Exception:  # noqa: BLE001 - keep sweeping; the next pass retries
-                log.exception("lease sweep failed; trying again in %.0f s", self.interval_s)
+                self.job()
+            except Exception:  # noqa: BLE001 - keep going; the next pass retries
+                log.exception("%s failed; trying again in %.0f s", self.name, self.interval_s)
 
-    def start(self) -> LeaseSweeper:
+    def start(self) -> PeriodicJob:
         self._thread.start()
         return self
 
@@ -49,15 +52,50 @@ class LeaseSweeper:
         self._thread.join(timeout=10)
 
 
+def sweep_leases() -> None:
+    """Return cases whose lease ran out (closed tab, idle checker) to the queue."""
+    with session_scope() as session:
+        returned = expire_leases(session)
+    if returned:
+        log.info("returned %d case(s) with expired leases to the queue", returned)
+
+
+def purge_expired_images(settings: Settings | None = None) -> None:
+    """Delete the images of cases past the retention window (``services/retention``)."""
+    settings = settings or get_settings()
+    with session_scope() as session:
+        report = purge(
+            session, get_blob_store(), policy_in_force(settings), batch=settings.purge_batch
+        )
+    if report.cases or report.blobs_deleted or report.invitations_deleted:
+        log.info("retention purge: %s", report.lines()[-1])
+
+
+def lease_sweeper(interval_s: float = LEASE_SWEEP_SECONDS) -> PeriodicJob:
+    return PeriodicJob("lease-sweeper", interval_s, sweep_leases)
+
+
+def retention_purger(settings: Settings) -> PeriodicJob:
+    return PeriodicJob(
+        "retention-purge",
+        max(1, settings.purge_interval_seconds),
+        lambda: purge_expired_images(settings),
+    )
+
+
 @asynccontextmanager
 async def embedded_background(settings: Settings | None = None) -> AsyncIterator[None]:
-    """Run the lease sweeper, and the outbox worker if settings ask, while the app runs."""
+    """Run the lease sweeper, and with the embedded worker the outbox and purge, while it runs."""
     settings = settings or get_settings()
-    sweeper = LeaseSweeper().start()
-    worker = start_background_worker(settings) if settings.embedded_worker else None
+    jobs = [lease_sweeper().start()]
+    worker = None
+    if settings.embedded_worker:
+        worker = start_background_worker(settings)
+        jobs.append(retention_purger(settings).start())
     try:
         yield
     finally:
-        sweeper.stop()
+        for job in jobs:
+            job.stop()
         if worker is not None:
             worker.stop(timeout_s=10)

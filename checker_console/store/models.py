@@ -115,6 +115,10 @@ class Application(SQLModel, table=True):
     #: to measure checkers. Checkers cannot tell it apart; it never reaches CIM or Notify and is
     #: counted apart from throughput, SLA, queue and journey figures.
     is_golden: bool = Field(default=False)
+    #: When the retention purge deleted this case's images (``services/retention/purge.py``).
+    images_purged_at: datetime | None = _when(default=None)
+    #: When a lead erased the applicant's personal data on request (see ``Erasure``).
+    erased_at: datetime | None = _when(default=None)
     #: Prefetch (services/queue/reservations.py): a short hold on a queued case the checker
     #: is likely to get next, so their browser can load its images early. Not a lease and not
     #: a status: the case stays queued, and other checkers pass over it only while the
@@ -158,6 +162,9 @@ class Document(SQLModel, table=True):
     #: comparison panel; the image itself stays the evidence.
     mrz_text: str | None = Field(default=None, max_length=200)
     created_at: datetime = _when(default_factory=utcnow)
+    #: Set once this document's blobs are gone from the store (after its case was purged or
+    #: erased). Until then a purge run, or its rerun after a crash, still has work here.
+    blobs_deleted_at: datetime | None = _when(default=None)
 
 
 class Decision(SQLModel, table=True):
@@ -279,3 +286,18 @@ class LoginTransaction(SQLModel, table=True):
 
 #: A user's working identity in the console, stable across sessions (CIS2 ``uid`` or demo id).
 ConsoleUserId = str
+
+
+class Erasure(SQLModel, table=True):
+    """The tombstone of an erasure on request: who, when, why, and the DPO's approval.
+
+    The case rows stay (their statuses and decisions keep every figure adding up); the
+    applicant's names, dates, contact details, notes and images are gone.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    erased_at: datetime = _when(default_factory=utcnow)
+    erased_by: str = Field(max_length=64)
+    dpo_reference: str = Field(max_length=100)
+    reason: str = Field(max_length=1000)

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from checker_console.adapters.blobs import BlobNotFound, get_blob_store
 from checker_console.domain.roles import CHECKER, CONSOLE_ROLES
 from checker_console.services.audit import append_audit
+from checker_console.services.cases.listing import images_deleted_notice
 from checker_console.services.identity.sessions import (
     SESSION_COOKIE,
     SignedInUser,
@@ -79,6 +80,11 @@ def _load_image(cookie_value: str | None, document_id: int, variant: str) -> _Ou
                 "case_not_leased_to_you",
                 "This case is not leased to you: open it from your queue to view its images.",
             )
+        deleted = images_deleted_notice(
+            images_purged_at=case.images_purged_at, erased_at=case.erased_at
+        )
+        if deleted is not None:
+            return refused(410, "images_deleted", f"{deleted}.")
         key = document.preview_key if variant == "preview" else document.thumbnail_key
         try:
             data = get_blob_store().get(key)

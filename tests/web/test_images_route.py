@@ -4,7 +4,7 @@ every view and refusal leaves in the audit log."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -206,3 +206,24 @@ def test_an_unknown_document_is_404_and_audited(console: tuple[str, Session]) ->
 
     assert response.status_code == 404
     assert _audit(session, "image.refused")[0].detail["reason"] == "no_such_document"
+
+
+def test_a_purged_cases_images_answer_gone_with_the_date_and_the_refusal_is_audited(
+    console: tuple[str, Session], tmp_path: Path
+) -> None:
+    url, session = console
+    document = _document(session, tmp_path / "data" / "blobs")
+    case = session.get(Application, document.application_id)
+    case.images_purged_at = datetime(2027, 3, 3, 9, 0, tzinfo=UTC)
+    session.add(case)
+    session.commit()
+
+    response = httpx.get(
+        f"{url}/images/{document.id}/preview", cookies=_cookie(session, "lead.one", "lead")
+    )
+
+    assert response.status_code == 410
+    assert "Images deleted on 3 March 2027 under the retention policy" in response.text
+    assert response.headers["cache-control"] == "private, no-store"
+    (refusal,) = _audit(session, "image.refused")
+    assert refusal.detail["reason"] == "images_deleted"

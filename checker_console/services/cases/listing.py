@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, text
 from sqlmodel import Session, col
 
+from checker_console.clock import london
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import PHOTO_ID_KINDS
 from checker_console.store.models import Application, Document, Organisation
@@ -198,14 +199,17 @@ def list_cases(
 
 
 def _first_photo_ids(session: Session, case_ids: list[int]) -> dict[int, int]:
-    """case id -> its first photo ID image, for the cases on one page."""
+    """case id -> its first photo ID image, for the cases on one page that still have images."""
     if not case_ids:
         return {}
     query = (
         select(col(Document.application_id), col(Document.id))
+        .join(Application, col(Application.id) == col(Document.application_id))
         .where(
             col(Document.application_id).in_(case_ids),
             col(Document.kind).in_([kind.value for kind in PHOTO_ID_KINDS]),
+            col(Application.images_purged_at).is_(None),
+            col(Application.erased_at).is_(None),
         )
         .order_by(col(Document.application_id), col(Document.position), col(Document.id))
     )
@@ -276,6 +280,24 @@ class CaseOverview:
     lease_expires_at: datetime | None
     decided_at: datetime | None
     documents: list[DocumentSummary]
+    #: "Images deleted on 3 March 2027 under the retention policy", or "" while they are kept.
+    images_deleted: str = ""
+
+
+def images_deleted_notice(
+    *, images_purged_at: datetime | None, erased_at: datetime | None
+) -> str | None:
+    """Why a case shows no images, in the words the case page and the image route use."""
+    if erased_at is not None:
+        return f"Images deleted on {_long_date(erased_at)} when the applicant's data was erased"
+    if images_purged_at is not None:
+        return f"Images deleted on {_long_date(images_purged_at)} under the retention policy"
+    return None
+
+
+def _long_date(when: datetime) -> str:
+    local = london(when)
+    return f"{local.day} {local:%B %Y}"
 
 
 def case_overview(session: Session, case_id: int) -> CaseOverview | None:
@@ -286,13 +308,15 @@ def case_overview(session: Session, case_id: int) -> CaseOverview | None:
             col(Application.attempt),
             col(Application.lease_expires_at),
             col(Application.decided_at),
+            col(Application.images_purged_at),
+            col(Application.erased_at),
         )
         .join(Organisation, col(Organisation.id) == col(Application.organisation_id))
         .where(col(Application.id) == case_id)
     ).first()
     if found is None:
         return None
-    *row, date_of_birth, attempt, lease_expires_at, decided_at = found
+    *row, date_of_birth, attempt, lease_expires_at, decided_at, purged_at, erased_at = found
     documents = session.execute(
         select(col(Document.id), col(Document.kind), col(Document.side), col(Document.page))
         .where(col(Document.application_id) == case_id)
@@ -305,4 +329,5 @@ def case_overview(session: Session, case_id: int) -> CaseOverview | None:
         lease_expires_at=lease_expires_at,
         decided_at=decided_at,
         documents=[DocumentSummary(*document) for document in documents],
+        images_deleted=images_deleted_notice(images_purged_at=purged_at, erased_at=erased_at) or "",
     )

@@ -65,6 +65,8 @@ class ImagePolicy:
     preview_px: int = 1600
     thumbnail_px: int = 320
     jpeg_quality: int = 85
+    #: Keep the upload byte for byte, EXIF and GPS included (off: keep a metadata-free copy).
+    keep_original_metadata: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ImagePolicy:
@@ -73,6 +75,7 @@ class ImagePolicy:
             max_pixels=settings.max_image_pixels,
             preview_px=settings.preview_px,
             thumbnail_px=settings.thumbnail_px,
+            keep_original_metadata=settings.keep_original_metadata,
         )
 
 

@@ -9,8 +9,11 @@ header) before decoding anything, then decodes once and makes both derivatives:
   orientation. Turning the small images gives the same pixels as turning the big one first
   (what ``ImageOps.exif_transpose`` would do), with a fraction of the work.
 - They are written as baseline JPEG with no EXIF, GPS, XMP, ICC profile or comment: nothing the
-  camera or an editor put in the file reaches a browser. The original is kept byte-for-byte
-  for the record (its content type and hash are recorded) and never served.
+  camera or an editor put in the file reaches a browser.
+- What is kept for the record is ``kept``: the image at full resolution with its metadata
+  removed (``clean_copy``), so no GPS position outlives intake; its content type and the hash
+  of the bytes as received are recorded. Only ``keep_original_metadata`` keeps the upload byte
+  for byte. Neither is ever served.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import Image, ImageFile, JpegImagePlugin
 
+from checker_console.services.intake.clean_copy import clean_copy
 from checker_console.services.intake.image_limits import (
     ACCEPTED_FORMATS,
     ImagePolicy,
@@ -60,12 +64,14 @@ _WHITE = (255, 255, 255)
 
 @dataclass(frozen=True)
 class ProcessedImage:
-    """An accepted upload: the original as received plus its two clean derivatives.
+    """An accepted upload: what is kept of it, and its two clean derivatives.
 
-    ``width``/``height`` are the original's, as seen upright (EXIF orientation applied).
+    ``original`` is the upload as received (held in memory only); ``kept`` is what the blob store
+    keeps. ``width``/``height`` are the original's, as seen upright (EXIF orientation applied).
     """
 
     original: bytes
+    kept: bytes
     sha256: str
     format: str
     content_type: str
@@ -168,8 +174,10 @@ def process_image(data: bytes, policy: ImagePolicy) -> ProcessedImage:
         raise too_many_pixels(None, policy) from None
     except Exception as exc:  # noqa: BLE001 - any decoder failure on hostile bytes = unreadable
         raise unreadable() from exc
+    kept = data if policy.keep_original_metadata else clean_copy(data, fmt, orientation)
     return ProcessedImage(
         original=data,
+        kept=kept,
         sha256=hashlib.sha256(data).hexdigest(),
         format=fmt,
         content_type=content_type,

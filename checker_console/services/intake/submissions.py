@@ -7,7 +7,7 @@ raises :class:`IntakeRefused`, naming the form field, what was wrong and what to
 
 Writing happens only after every image has been accepted:
 
-1. The blobs (original, preview, thumbnail of each image) go to the content-addressed store.
+1. The blobs (the kept copy, preview, thumbnail of each image) go to the content-addressed store.
 2. One transaction re-checks the invitation under a lock, creates the case (submitted, then
    enqueued through ``apply_transition`` with its SLA deadline), its documents, marks the
    invitation used, flags an existing profile and appends the audit events; then commits.
@@ -97,7 +97,7 @@ def _store_blobs(blobs: BlobStore, accepted: list[_Accepted], new_keys: list[str
     """Put every blob; ``new_keys`` collects those that were not there before (for cleanup)."""
     for item in accepted:
         image = item.image
-        for data in (image.original, image.preview, image.thumbnail):
+        for data in (image.kept, image.preview, image.thumbnail):
             key = blob_key(data)
             if key in new_keys:
                 continue
@@ -196,7 +196,7 @@ def _open_case(
                 side=item.side,
                 page=item.page,
                 content_type=image.content_type,
-                blob_key=image.sha256,
+                blob_key=blob_key(image.kept),
                 sha256=image.sha256,
                 size_bytes=image.size_bytes,
                 width=image.width,

@@ -27,6 +27,7 @@ from checker_console.ui.components.downstream_panel import (
     email_lines,
     profile_lines,
 )
+from checker_console.ui.components.erasure_form import ErasureForm, erasure_section
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.profile_retry import ProfileRetry
 from checker_console.ui.components.status_tag import status_class, status_shape, status_tag
@@ -47,7 +48,7 @@ class DocumentView:
     alt: str
 
 
-class CaseDetailState(ProfileRetry, SessionState):
+class CaseDetailState(ErasureForm, ProfileRetry, SessionState):
     found: bool = False
     loaded: bool = False
     case_id: int = 0
@@ -58,6 +59,8 @@ class CaseDetailState(ProfileRetry, SessionState):
     details: list[DetailLine] = []
     documents: list[DocumentView] = []
     images_allowed: bool = False
+    #: Why there are no images any more ("Images deleted on … under the retention policy").
+    images_deleted: str = ""
     downstream_shown: bool = False
     profile_lines: list[Line] = []
     email_lines: list[Line] = []
@@ -69,6 +72,7 @@ class CaseDetailState(ProfileRetry, SessionState):
         self.found = self.loaded = self.downstream_shown = False
         self.details, self.documents = [], []
         self.retry_message, self.confirming_case_id = "", 0
+        self.erase_open, self.erase_error, self.erase_message = False, "", ""
         yield
         user = await self.signed_in_user()
         if user is None:
@@ -83,6 +87,12 @@ class CaseDetailState(ProfileRetry, SessionState):
 
     async def _after_retry(self) -> None:
         await self._load_downstream()
+
+    async def _after_erasure(self) -> None:
+        overview = await run_service(case_overview, self.case_id)
+        user = await self.signed_in_user()
+        if overview is not None and user is not None:
+            self._show(overview, user)
 
     async def _load_downstream(self) -> None:
         """The panel's lines, for cases that have gone past the decision."""
@@ -114,7 +124,8 @@ class CaseDetailState(ProfileRetry, SessionState):
             DetailLine("Leased to", case.lease_holder or "Nobody"),
             DetailLine("Decided", london_time(overview.decided_at) or "Not yet"),
         ]
-        self.images_allowed = may_view_case_images(
+        self.images_deleted = overview.images_deleted
+        self.images_allowed = not overview.images_deleted and may_view_case_images(
             user, lease_holder=case.lease_holder, lease_expires_at=overview.lease_expires_at
         )
         self.documents = [
@@ -155,7 +166,11 @@ def _case() -> rx.Component:
         rx.cond(state.downstream_shown, downstream_panel(state)),
         rx.el.h2("Documents"),
         rx.cond(
-            state.images_allowed,
+            state.images_deleted != "",
+            rx.el.p(state.images_deleted, ".", id="images-deleted", class_name="inset"),
+        ),
+        rx.cond(
+            state.images_allowed | (state.images_deleted != ""),
             rx.fragment(),
             rx.el.p(
                 "Images are shown only to the checker this case is leased to, and to team "
@@ -168,6 +183,7 @@ def _case() -> rx.Component:
             rx.el.ul(rx.foreach(state.documents, _document), class_name="documents"),
             rx.el.p("This case has no documents."),
         ),
+        rx.cond(state.is_lead, erasure_section(state)),
     )
 
 

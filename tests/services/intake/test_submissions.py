@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -136,7 +137,9 @@ def test_accepted_submission_opens_a_queued_case_with_its_documents_in_order(
     for document in documents:
         for key in (document.blob_key, document.preview_key, document.thumbnail_key):
             assert blobs.exists(key)
-    assert blobs.get(passport.blob_key) == PASSPORT  # the original is kept as received
+    kept = blobs.get(passport.blob_key)  # full resolution, metadata gone (see test_clean_copy)
+    assert kept != PASSPORT and passport.sha256 == hashlib.sha256(PASSPORT).hexdigest()
+    assert passport.size_bytes == len(PASSPORT)
     session.refresh(invitation)
     assert invitation.submitted_at is not None
     actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.sequence))]
