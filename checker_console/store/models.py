@@ -31,7 +31,11 @@ class Organisation(SQLModel, table=True):
 class Invitation(SQLModel, table=True):
     """An RA's invitation: the name and date of birth exactly as on the applicant's photo ID."""
 
-    __table_args__ = (UniqueConstraint("import_key", name="uq_invitation_import_key"),)
+    __table_args__ = (
+        UniqueConstraint("import_key", name="uq_invitation_import_key"),
+        # The leads' journey figures follow the invitations sent in a period.
+        Index("ix_invitation_created", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
@@ -83,6 +87,14 @@ class Application(SQLModel, table=True):
             postgresql_where=text("reserved_by IS NOT NULL"),
         ),
         Index("ix_application_org_status", "organisation_id", "status"),
+        # Golden cases are few: every oversight figure leaves them out through this index
+        # (services/oversight/scope.py).
+        Index(
+            "ix_application_golden",
+            "id",
+            sqlite_where=text("is_golden"),
+            postgresql_where=text("is_golden"),
+        ),
         Index("ix_application_submitted", "submitted_at", "id"),
         # The case list sorts by these (services/cases/listing.py); id breaks ties so paging is
         # stable.

@@ -1,0 +1,95 @@
+"""The lead's dashboard: every figure for one period, in one read-only call.
+
+What is computed on read and why: every figure here is read from the tables the decisions and
+cases are already written to, through indexes (``decision.decided_at``, the queue indexes,
+``invitation.created_at``), with golden cases left out by one filter (``scope.counted``).
+At national scale (1,000,000 decisions, 300,000 cases) a 30-day period is tens of thousands of
+decisions, which PostgreSQL groups in milliseconds (``bench/dashboard.py`` measures it), so a
+rollup table kept in the decision's transaction would add a second writer to every decision,
+and a chance of disagreeing with the decisions, for no gain a lead would see. If the history
+grows past what the bench shows as fast enough, per-day rollups are the next step.
+
+Quality figures (QA agreement, kappa, golden-case accuracy) belong to QA and join this
+dashboard as ``Dashboard.quality`` once QA provides them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from checker_console.clock import utcnow
+from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.downstream.board import EMAIL_KINDS
+from checker_console.services.downstream.outbox import OutboxStatus
+from checker_console.services.oversight.outcomes import JourneyRow, Rejections, journey, rejections
+from checker_console.services.oversight.queue_health import QueueHealth, queue_health
+from checker_console.services.oversight.scope import Period, counted
+from checker_console.services.oversight.throughput import Throughput, throughput
+from checker_console.services.unit_of_work import read_only
+from checker_console.store.models import Application, OutboxMessage
+
+
+@dataclass(frozen=True)
+class Downstream:
+    profiles_pending: int
+    profiles_failed: int
+    emails_failed: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    now: datetime
+    throughput: Throughput
+    queue: QueueHealth
+    rejections: Rejections
+    journey: list[JourneyRow]
+    downstream: Downstream
+    #: The QA figures slot in here (agreement and kappa per checker, golden-case accuracy).
+    quality: object | None = None
+
+
+def dashboard(session: Session, period: Period, *, now: datetime | None = None) -> Dashboard:
+    now = now or utcnow()
+    with read_only(session):
+        return Dashboard(
+            period=period,
+            now=now,
+            throughput=throughput(session, period),
+            queue=queue_health(session, period, now=now),
+            rejections=rejections(session, period),
+            journey=journey(session, period),
+            downstream=downstream(session),
+        )
+
+
+def downstream(session: Session) -> Downstream:
+    """Profiles not yet created or failed, and emails Notify did not send (now, all time)."""
+    by_status = dict(
+        session.exec(
+            select(Application.status, func.count())
+            .where(
+                col(Application.status).in_(
+                    [CaseStatus.APPROVED, CaseStatus.PROFILE_PENDING, CaseStatus.PROFILE_FAILED]
+                )
+            )
+            .where(counted(Application.id))
+            .group_by(col(Application.status))
+        ).all()
+    )
+    emails_failed = session.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(col(OutboxMessage.kind).in_(EMAIL_KINDS))
+        .where(col(OutboxMessage.status) == OutboxStatus.FAILED)
+    ).one()
+    return Downstream(
+        profiles_pending=by_status.get(CaseStatus.APPROVED, 0)
+        + by_status.get(CaseStatus.PROFILE_PENDING, 0),
+        profiles_failed=by_status.get(CaseStatus.PROFILE_FAILED, 0),
+        emails_failed=emails_failed,
+    )

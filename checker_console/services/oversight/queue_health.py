@@ -1,0 +1,158 @@
+"""The queue as a lead sees it: what waits and for how long, SLA breaches, and when it clears.
+
+Everything here is "now", except arrivals against decisions, which is per London day of the
+period. The forecast divides the open cases by the last 7 days' rate of final decisions
+(approvals and rejections: a referral does not take a case out of the queue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from checker_console.clock import london
+from checker_console.domain.decisions import DecisionOutcome
+from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.oversight.scope import (
+    Period,
+    as_utc_hour,
+    counted,
+    hour_bucket,
+)
+from checker_console.services.oversight.throughput import decisions_per_day
+from checker_console.store.models import Application, Decision
+
+#: Cases a checker or a lead still has to decide.
+OPEN_STATUSES = (CaseStatus.QUEUED, CaseStatus.IN_REVIEW, CaseStatus.REFERRED)
+#: How far back the forecast's decision rate looks.
+FORECAST_WINDOW = timedelta(days=7)
+#: Age bands of what waits: (label, lower bound inclusive). The last band has no upper bound.
+AGE_BANDS: tuple[tuple[str, timedelta], ...] = (
+    ("Under 4 hours", timedelta(0)),
+    ("4 to 24 hours", timedelta(hours=4)),
+    ("1 to 2 days", timedelta(days=1)),
+    ("2 to 5 days", timedelta(days=2)),
+    ("Over 5 days", timedelta(days=5)),
+)
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DayFlow:
+    day: date
+    arrivals: int
+    decisions: int
+
+
+@dataclass(frozen=True)
+class Forecast:
+    #: Final decisions an hour over the last 7 days (0 when there were none).
+    rate_per_hour: float
+    open_cases: int
+    #: When the open cases are all decided at that rate; None if the rate is 0 or nothing is open.
+    clears_at: datetime | None
+
+
+@dataclass(frozen=True)
+class QueueHealth:
+    waiting: int
+    in_review: int
+    referred: int
+    ages: list[AgeBand]
+    breaching_now: int
+    breaching_within_24h: int
+    flow: list[DayFlow]
+    forecast: Forecast
+
+
+def queue_health(session: Session, period: Period, *, now: datetime) -> QueueHealth:
+    by_status = dict(
+        session.exec(
+            select(Application.status, func.count())
+            .where(col(Application.status).in_(OPEN_STATUSES))
+            .where(counted(Application.id))
+            .group_by(col(Application.status))
+        ).all()
+    )
+    open_cases = sum(by_status.values())
+    return QueueHealth(
+        waiting=by_status.get(CaseStatus.QUEUED, 0),
+        in_review=by_status.get(CaseStatus.IN_REVIEW, 0),
+        referred=by_status.get(CaseStatus.REFERRED, 0),
+        ages=_ages(session, now),
+        breaching_now=_open_due(session, before=now),
+        breaching_within_24h=_open_due(session, before=now + timedelta(hours=24), after=now),
+        flow=_flow(session, period),
+        forecast=forecast(session, now=now, open_cases=open_cases),
+    )
+
+
+def forecast(session: Session, *, now: datetime, open_cases: int) -> Forecast:
+    """When the open cases clear at the pace of the last 7 days' final decisions."""
+    decided = session.exec(
+        select(func.count())
+        .select_from(Decision)
+        .where(col(Decision.decided_at) >= now - FORECAST_WINDOW)
+        .where(col(Decision.decided_at) < now)
+        .where(col(Decision.outcome).in_([DecisionOutcome.APPROVED, DecisionOutcome.REJECTED]))
+        .where(counted(Decision.application_id))
+    ).one()
+    rate = decided / (FORECAST_WINDOW.total_seconds() / 3600)
+    clears_at = None
+    if rate > 0 and open_cases > 0:
+        clears_at = now + timedelta(hours=open_cases / rate)
+    return Forecast(rate_per_hour=rate, open_cases=open_cases, clears_at=clears_at)
+
+
+def _ages(session: Session, now: datetime) -> list[AgeBand]:
+    """Queued cases (what waits for a checker) by time since submission."""
+    bounds = [lower for _, lower in AGE_BANDS] + [None]
+    bands = []
+    for (label, lower), upper in zip(AGE_BANDS, bounds[1:], strict=True):
+        statement = (
+            select(func.count())
+            .select_from(Application)
+            .where(Application.status == CaseStatus.QUEUED)
+            .where(counted(Application.id))
+            .where(col(Application.submitted_at) <= now - lower)
+        )
+        if upper is not None:
+            statement = statement.where(col(Application.submitted_at) > now - upper)
+        bands.append(AgeBand(label, session.exec(statement).one()))
+    return bands
+
+
+def _open_due(session: Session, *, before: datetime, after: datetime | None = None) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Application)
+        .where(col(Application.status).in_(OPEN_STATUSES))
+        .where(counted(Application.id))
+        .where(col(Application.sla_due_at) < before)
+    )
+    if after is not None:
+        statement = statement.where(col(Application.sla_due_at) >= after)
+    return session.exec(statement).one()
+
+
+def _flow(session: Session, period: Period) -> list[DayFlow]:
+    arrivals = {day: 0 for day in period.days}
+    bucket = hour_bucket(session, Application.submitted_at).label("hour")
+    for utc_hour, count in session.exec(
+        select(bucket, func.count())
+        .where(col(Application.submitted_at) >= period.start)
+        .where(col(Application.submitted_at) < period.end)
+        .where(counted(Application.id))
+        .group_by(bucket)
+    ).all():
+        arrivals[london(as_utc_hour(utc_hour)).date()] += count
+    decided = decisions_per_day(session, period)
+    return [DayFlow(day, arrivals[day], decided[day]) for day in period.days]
