@@ -1,0 +1,133 @@
+"""What a team lead does to steer the queue: hand a held case back, take a referred case.
+
+Each is one unit of work with its audit event; the UI re-checks the lead's role before calling.
+A refusal raises :class:`LeadActionRefused`, whose message says what happened and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from checker_console.clock import utcnow
+from checker_console.domain.decisions import DecisionRefused, checked_text
+from checker_console.domain.lifecycle import CaseEvent, CaseStatus
+from checker_console.services.lifecycle import apply_transition
+from checker_console.services.queue.claims import Claimant, may_claim
+from checker_console.services.queue.leases import lease_duration, return_to_queue
+from checker_console.services.unit_of_work import fresh, unit_of_work
+from checker_console.store.models import Application
+
+
+class LeadActionRefused(Exception):
+    """A lead action that cannot be done; ``field`` says where the UI shows ``message``."""
+
+    def __init__(self, message: str, field: str = "action") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class HandedBack:
+    case_id: int
+    checker_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class TakenCase:
+    case_id: int
+    lease_expires_at: datetime
+
+
+def hand_back_case(
+    session: Session,
+    *,
+    case_id: int,
+    lead_id: str,
+    reason: str,
+    now: datetime | None = None,
+) -> HandedBack:
+    """Take a case off the checker reviewing it; it goes back to its queue, and the checker's
+    page tells them ``reason`` the next time it checks its hold."""
+    now = now or utcnow()
+    try:
+        why = checked_text(
+            reason,
+            field="reason",
+            label="The reason",
+            required_message="Enter a reason: the checker who holds the case will read it",
+        )
+    except DecisionRefused as refused:
+        raise LeadActionRefused(refused.message, "reason") from None
+    with unit_of_work(session):
+        case = _lock(session, case_id)
+        if case.status != CaseStatus.IN_REVIEW or case.lease_holder is None:
+            raise LeadActionRefused(
+                f"Case {case_id} is no longer being reviewed, so nothing was changed. "
+                "The board shows who holds what now."
+            )
+        holder = case.lease_holder
+        return_to_queue(session, case, actor=lead_id, reason=why, now=now, handed_back_by_lead=True)
+        return HandedBack(case_id=case_id, checker_id=holder, status=case.status)
+
+
+def take_referred_case(
+    session: Session,
+    *,
+    case_id: int,
+    lead_id: str,
+    lead_email: str | None = None,
+    now: datetime | None = None,
+    lease: timedelta | None = None,
+) -> TakenCase:
+    """Lease one chosen referred case to the lead, who then decides it on the review page."""
+    now = now or utcnow()
+    lease = lease or lease_duration()
+    with unit_of_work(session):
+        held = session.exec(
+            select(Application.id)
+            .where(Application.lease_holder == lead_id)
+            .where(Application.status == CaseStatus.IN_REVIEW)
+        ).first()
+        if held is not None and held != case_id:
+            raise LeadActionRefused(
+                f"You are reviewing case {held}. Decide it or release it, then take this one."
+            )
+        case = _lock(session, case_id)
+        if case.status != CaseStatus.REFERRED:
+            raise LeadActionRefused(
+                f"Case {case_id} is no longer waiting as a referral (it is "
+                f"{case.status.replace('_', ' ')}), so it was not given to you."
+            )
+        if not may_claim(session, case, Claimant(lead_id, lead_email, None, True)):
+            raise LeadActionRefused(
+                f"You referred case {case_id} or it is your own application, so another lead "
+                "must take it."
+            )
+        case.reserved_by = None
+        case.reserved_until = None
+        case.lease_holder = lead_id
+        case.claimed_at = now
+        case.lease_expires_at = now + lease
+        apply_transition(
+            session,
+            case,
+            CaseEvent.CLAIM,
+            actor=lead_id,
+            now=now,
+            detail={"lease_minutes": round(lease.total_seconds() / 60, 2), "chosen_by_lead": True},
+        )
+        return TakenCase(case_id=case_id, lease_expires_at=case.lease_expires_at)
+
+
+def _lock(session: Session, case_id: int) -> Application:
+    case = session.exec(
+        fresh(select(Application).where(Application.id == case_id).with_for_update())
+    ).first()
+    if case is None:
+        raise LeadActionRefused(f"There is no case {case_id}. Check the number and try again.")
+    return case
