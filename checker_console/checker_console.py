@@ -10,7 +10,16 @@ import reflex as rx
 
 from checker_console.services.background import embedded_background
 from checker_console.ui.components.layout import Page
-from checker_console.ui.pages import case_detail, cases, downstream, home, queue, review, sign_in
+from checker_console.ui.pages import (
+    case_detail,
+    cases,
+    dashboard,
+    downstream,
+    home,
+    queue,
+    review,
+    sign_in,
+)
 from checker_console.ui.theme import STYLESHEET
 from checker_console.web.app import build_api
 
@@ -21,6 +30,7 @@ PAGES: tuple[Page, ...] = (
     cases.PAGE,
     case_detail.PAGE,
     downstream.PAGE,
+    dashboard.PAGE,
     sign_in.PAGE,
 )
 

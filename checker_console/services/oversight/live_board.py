@@ -21,6 +21,7 @@ from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.oversight.scope import counted
+from checker_console.services.queue.claims import in_queue_order
 from checker_console.services.queue.leases import lease_duration
 from checker_console.services.unit_of_work import read_only
 from checker_console.settings import get_settings
@@ -28,6 +29,8 @@ from checker_console.store.models import Application, AuditHead
 
 #: A case held longer than this gets a warning on the board: the checker may be stuck.
 LONG_HOLD = timedelta(minutes=20)
+#: The board lists this many referred cases, soonest SLA first (the queue page has the rest).
+REFERRALS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,20 @@ class BoardTiles:
 
 
 @dataclass(frozen=True)
+class Referral:
+    """A referred case waiting for a lead or second checker, soonest SLA first."""
+
+    case_id: int
+    referred_by_name: str
+    sla_due_at: datetime
+
+
+@dataclass(frozen=True)
 class LiveBoard:
     version: int
     held: list[HeldCase]
     tiles: BoardTiles
+    referrals: list[Referral]
 
 
 def board_version(session: Session) -> int:
@@ -75,7 +88,12 @@ def live_board(session: Session, *, now: datetime | None = None) -> LiveBoard:
             .where(Application.status == CaseStatus.IN_REVIEW)
             .order_by(col(Application.claimed_at), col(Application.id))
         ).all()
-        names = display_names(session, [case.lease_holder for case in held])
+        referred = session.exec(
+            in_queue_order(select(Application), CaseStatus.REFERRED, None).limit(REFERRALS_SHOWN)
+        ).all()
+        names = display_names(
+            session, [c.lease_holder for c in held] + [c.referred_by for c in referred]
+        )
         by_status = dict(
             session.exec(
                 select(Application.status, func.count())
@@ -108,6 +126,14 @@ def live_board(session: Session, *, now: datetime | None = None) -> LiveBoard:
                 referred=by_status.get(CaseStatus.REFERRED, 0),
                 breaching_sla=breaching,
             ),
+            referrals=[
+                Referral(
+                    case_id=c.id or 0,
+                    referred_by_name=name_or_id(names, c.referred_by) or "",
+                    sla_due_at=c.sla_due_at,
+                )
+                for c in referred
+            ],
         )
 
 

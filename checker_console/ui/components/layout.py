@@ -19,7 +19,10 @@ SERVICE_NAME = "Apply for Care ID – checker console"
 #: (key, label, route): only pages that exist; placeholders are not allowed.
 NAVIGATION = (("queue", "Queue", "/queue"), ("cases", "Cases", "/cases"))
 #: Shown to team leads only (their pages refuse anyone else on the server as well).
-LEAD_NAVIGATION = (("downstream", "Profiles", "/downstream"),)
+LEAD_NAVIGATION = (
+    ("dashboard", "Dashboard", "/dashboard"),
+    ("downstream", "Profiles", "/downstream"),
+)
 
 
 @dataclass(frozen=True)
