@@ -28,7 +28,11 @@ from checker_console.services.downstream.outbox import OutboxStatus
 from checker_console.services.oversight.outcomes import JourneyRow, Rejections, journey, rejections
 from checker_console.services.oversight.queue_health import QueueHealth, queue_health
 from checker_console.services.oversight.scope import Period, counted
-from checker_console.services.oversight.throughput import Throughput, throughput
+from checker_console.services.oversight.throughput import (
+    Throughput,
+    decisions_per_day,
+    throughput,
+)
 from checker_console.services.unit_of_work import read_only
 from checker_console.store.models import Application, OutboxMessage
 
@@ -56,11 +60,12 @@ class Dashboard:
 def dashboard(session: Session, period: Period, *, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
     with read_only(session):
+        decisions = throughput(session, period)
         return Dashboard(
             period=period,
             now=now,
-            throughput=throughput(session, period),
-            queue=queue_health(session, period, now=now),
+            throughput=decisions,
+            queue=queue_health(session, period, now=now, decided=decisions_per_day(decisions)),
             rejections=rejections(session, period),
             journey=journey(session, period),
             downstream=downstream(session),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from checker_console.clock import london
@@ -22,7 +22,6 @@ from checker_console.services.oversight.scope import (
     counted,
     hour_bucket,
 )
-from checker_console.services.oversight.throughput import decisions_per_day
 from checker_console.store.models import Application, Decision
 
 #: Cases a checker or a lead still has to decide.
@@ -73,24 +72,44 @@ class QueueHealth:
     forecast: Forecast
 
 
-def queue_health(session: Session, period: Period, *, now: datetime) -> QueueHealth:
-    by_status = dict(
-        session.exec(
-            select(Application.status, func.count())
-            .where(col(Application.status).in_(OPEN_STATUSES))
-            .where(counted(Application.id))
-            .group_by(col(Application.status))
-        ).all()
-    )
+def queue_health(
+    session: Session, period: Period, *, now: datetime, decided: dict[date, int]
+) -> QueueHealth:
+    """The queue now, and per day of ``period`` arrivals against ``decided`` (from throughput).
+
+    One query over the open cases gives the counts, the breaches and the age bands.
+    """
+    queued = col(Application.status) == CaseStatus.QUEUED
+    submitted, due = col(Application.submitted_at), col(Application.sla_due_at)
+    bands = []
+    for (_, lower), upper in zip(AGE_BANDS, [*[b for _, b in AGE_BANDS[1:]], None], strict=True):
+        inside = and_(queued, submitted <= now - lower)
+        if upper is not None:
+            inside = and_(inside, submitted > now - upper)
+        bands.append(func.sum(case((inside, 1), else_=0)))
+    rows = session.exec(
+        select(
+            Application.status,
+            func.count(),
+            func.sum(case((due < now, 1), else_=0)),
+            func.sum(case((and_(due >= now, due < now + timedelta(hours=24)), 1), else_=0)),
+            *bands,
+        )
+        .where(col(Application.status).in_(OPEN_STATUSES))
+        .where(counted(Application.id))
+        .group_by(col(Application.status))
+    ).all()
+    by_status = {row[0]: int(row[1]) for row in rows}
+    ages = [sum(int(row[4 + n] or 0) for row in rows) for n in range(len(AGE_BANDS))]
     open_cases = sum(by_status.values())
     return QueueHealth(
         waiting=by_status.get(CaseStatus.QUEUED, 0),
         in_review=by_status.get(CaseStatus.IN_REVIEW, 0),
         referred=by_status.get(CaseStatus.REFERRED, 0),
-        ages=_ages(session, now),
-        breaching_now=_open_due(session, before=now),
-        breaching_within_24h=_open_due(session, before=now + timedelta(hours=24), after=now),
-        flow=_flow(session, period),
+        ages=[AgeBand(label, count) for (label, _), count in zip(AGE_BANDS, ages, strict=True)],
+        breaching_now=sum(int(row[2] or 0) for row in rows),
+        breaching_within_24h=sum(int(row[3] or 0) for row in rows),
+        flow=_flow(session, period, decided),
         forecast=forecast(session, now=now, open_cases=open_cases),
     )
 
@@ -112,38 +131,7 @@ def forecast(session: Session, *, now: datetime, open_cases: int) -> Forecast:
     return Forecast(rate_per_hour=rate, open_cases=open_cases, clears_at=clears_at)
 
 
-def _ages(session: Session, now: datetime) -> list[AgeBand]:
-    """Queued cases (what waits for a checker) by time since submission."""
-    bounds = [lower for _, lower in AGE_BANDS] + [None]
-    bands = []
-    for (label, lower), upper in zip(AGE_BANDS, bounds[1:], strict=True):
-        statement = (
-            select(func.count())
-            .select_from(Application)
-            .where(Application.status == CaseStatus.QUEUED)
-            .where(counted(Application.id))
-            .where(col(Application.submitted_at) <= now - lower)
-        )
-        if upper is not None:
-            statement = statement.where(col(Application.submitted_at) > now - upper)
-        bands.append(AgeBand(label, session.exec(statement).one()))
-    return bands
-
-
-def _open_due(session: Session, *, before: datetime, after: datetime | None = None) -> int:
-    statement = (
-        select(func.count())
-        .select_from(Application)
-        .where(col(Application.status).in_(OPEN_STATUSES))
-        .where(counted(Application.id))
-        .where(col(Application.sla_due_at) < before)
-    )
-    if after is not None:
-        statement = statement.where(col(Application.sla_due_at) >= after)
-    return session.exec(statement).one()
-
-
-def _flow(session: Session, period: Period) -> list[DayFlow]:
+def _flow(session: Session, period: Period, decided: dict[date, int]) -> list[DayFlow]:
     arrivals = {day: 0 for day in period.days}
     bucket = hour_bucket(session, Application.submitted_at).label("hour")
     for utc_hour, count in session.exec(
@@ -154,5 +142,4 @@ def _flow(session: Session, period: Period) -> list[DayFlow]:
         .group_by(bucket)
     ).all():
         arrivals[london(as_utc_hour(utc_hour)).date()] += count
-    decided = decisions_per_day(session, period)
-    return [DayFlow(day, arrivals[day], decided[day]) for day in period.days]
+    return [DayFlow(day, arrivals[day], decided.get(day, 0)) for day in period.days]

@@ -80,103 +80,118 @@ class Throughput:
 
 
 def throughput(session: Session, period: Period) -> Throughput:
-    """Every throughput and handling-time figure for ``period``, team and per checker."""
+    """Every throughput and handling-time figure for ``period``, team and per checker.
+
+    Two queries: counts by UTC hour over this period and the one before, and per checker (with
+    the team's total) counts and percentiles.
+    """
     per_day = {day: OutcomeCounts() for day in period.days}
     per_hour = {hour: OutcomeCounts() for hour in range(24)}
     total = OutcomeCounts()
-    for utc_hour, outcome, count in _counts_by_hour(session, period):
-        local = london(as_utc_hour(utc_hour))
+    previous = 0
+    for utc_hour, outcome, count in _counts_by_hour(session, period.before().start, period.end):
+        hour = as_utc_hour(utc_hour)
+        if hour < period.start:
+            previous += count
+            continue
+        local = london(hour)
         per_day[local.date()].add(outcome, count)
         per_hour[local.hour].add(outcome, count)
         total.add(outcome, count)
-    previous = session.exec(_in_period(select(func.count()).select_from(Decision), period.before()))
-    by_checker: dict[str, OutcomeCounts] = defaultdict(OutcomeCounts)
-    for checker_id, outcome, count in session.exec(
-        _in_period(select(Decision.checker_id, Decision.outcome, func.count()), period).group_by(
-            col(Decision.checker_id), col(Decision.outcome)
-        )
-    ).all():
-        by_checker[checker_id].add(outcome, count)
-    team, each = _percentiles(session, period)
-    names = display_names(session, list(by_checker))
+    team, each = _per_checker(session, period)
+    names = display_names(session, list(each))
     return Throughput(
         total=total,
-        previous_total=previous.one(),
+        previous_total=previous,
         per_day=[DayCount(day, counts) for day, counts in per_day.items()],
         per_hour=[HourCount(hour, counts) for hour, counts in per_hour.items()],
-        p50_seconds=team[0],
-        p95_seconds=team[1],
+        p50_seconds=team[1],
+        p95_seconds=team[2],
         checkers=sorted(
             (
                 CheckerFigures(
                     checker_id=checker_id,
                     name=name_or_id(names, checker_id) or checker_id,
                     counts=counts,
-                    p50_seconds=each.get(checker_id, (None, None))[0],
-                    p95_seconds=each.get(checker_id, (None, None))[1],
+                    p50_seconds=p50,
+                    p95_seconds=p95,
                 )
-                for checker_id, counts in by_checker.items()
+                for checker_id, (counts, p50, p95) in each.items()
             ),
             key=lambda c: (-c.counts.total, c.name),
         ),
     )
 
 
-def decisions_per_day(session: Session, period: Period) -> dict[date, int]:
+def decisions_per_day(throughput: Throughput) -> dict[date, int]:
     """Only the daily totals (the queue's arrivals-against-decisions chart)."""
-    days = {day: 0 for day in period.days}
-    for utc_hour, _outcome, count in _counts_by_hour(session, period):
-        days[london(as_utc_hour(utc_hour)).date()] += count
-    return days
+    return {day.day: day.counts.total for day in throughput.per_day}
 
 
-def _in_period(statement, period: Period):  # type: ignore[no-untyped-def]
+def _in_period(statement, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
     return (
-        statement.where(col(Decision.decided_at) >= period.start)
-        .where(col(Decision.decided_at) < period.end)
+        statement.where(col(Decision.decided_at) >= start)
+        .where(col(Decision.decided_at) < end)
         .where(counted(Decision.application_id))
     )
 
 
-def _counts_by_hour(session: Session, period: Period) -> list[tuple[object, str, int]]:
+def _counts_by_hour(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[object, str, int]]:
     bucket = hour_bucket(session, Decision.decided_at).label("hour")
-    statement = _in_period(select(bucket, Decision.outcome, func.count()), period).group_by(
+    statement = _in_period(select(bucket, Decision.outcome, func.count()), start, end).group_by(
         bucket, col(Decision.outcome)
     )
     return [tuple(row) for row in session.exec(statement).all()]  # type: ignore[misc]
 
 
-Pair = tuple[float | None, float | None]
+Figures = tuple[OutcomeCounts, float | None, float | None]
 
 
-def _percentiles(session: Session, period: Period) -> tuple[Pair, dict[str, Pair]]:
-    """(team p50, p95) and the same per checker, over decisions that have a claim time."""
-    timed = col(Decision.seconds_to_decide).is_not(None)
+def _per_checker(session: Session, period: Period) -> tuple[Figures, dict[str, Figures]]:
+    """(team figures, figures per checker): counts, p50 and p95 of the timed decisions."""
     if is_postgres(session):
         seconds = col(Decision.seconds_to_decide)
-        p50 = func.percentile_disc(0.5).within_group(seconds)
-        p95 = func.percentile_disc(0.95).within_group(seconds)
-        team = session.exec(_in_period(select(p50, p95), period).where(timed)).one()
-        each = session.exec(
-            _in_period(select(Decision.checker_id, p50, p95), period)
-            .where(timed)
-            .group_by(col(Decision.checker_id))
+        outcome = col(Decision.outcome)
+        rows = session.exec(
+            _in_period(
+                select(
+                    Decision.checker_id,
+                    *[func.count().filter(outcome == o.value) for o in DecisionOutcome],
+                    func.percentile_disc(0.5).within_group(seconds),  # NULLs are left out
+                    func.percentile_disc(0.95).within_group(seconds),
+                ),
+                period.start,
+                period.end,
+            ).group_by(func.rollup(col(Decision.checker_id)))
         ).all()
-        return (team[0], team[1]), {row[0]: (row[1], row[2]) for row in each}
+        found = {
+            row[0]: (OutcomeCounts(*row[1:4]), row[4], row[5])  # type: ignore[misc]
+            for row in rows
+        }
+        team = found.pop(None, (OutcomeCounts(), None, None))  # type: ignore[call-overload]
+        return team, found  # type: ignore[return-value]
     rows = session.exec(
-        _in_period(select(Decision.checker_id, Decision.seconds_to_decide), period)
-        .where(timed)
-        .order_by(col(Decision.seconds_to_decide))
+        _in_period(
+            select(Decision.checker_id, Decision.outcome, Decision.seconds_to_decide),
+            period.start,
+            period.end,
+        ).order_by(col(Decision.seconds_to_decide))
     ).all()
-    everyone = [seconds for _, seconds in rows if seconds is not None]
-    values: dict[str, list[float]] = defaultdict(list)
-    for checker_id, seconds in rows:
-        if seconds is not None:
-            values[checker_id].append(seconds)
-    return (
-        (nearest_rank(everyone, 0.5), nearest_rank(everyone, 0.95)),
-        {cid: (nearest_rank(v, 0.5), nearest_rank(v, 0.95)) for cid, v in values.items()},
-    )
+    counts: dict[str | None, OutcomeCounts] = defaultdict(OutcomeCounts)
+    values: dict[str | None, list[float]] = defaultdict(list)
+    for checker_id, outcome, seconds in rows:
+        for who in (checker_id, None):
+            counts[who].add(outcome, 1)
+            if seconds is not None:
+                values[who].append(seconds)
+    figures = {
+        who: (counts[who], nearest_rank(values[who], 0.5), nearest_rank(values[who], 0.95))
+        for who in counts
+    }
+    team = figures.pop(None, (OutcomeCounts(), None, None))
+    return team, figures  # type: ignore[return-value]
 
 
 def seconds_words(seconds: float | None) -> str:
