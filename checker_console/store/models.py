@@ -59,12 +59,14 @@ class Application(SQLModel, table=True):
     """One submission for one invitation: the case an ID checker reviews."""
 
     __table_args__ = (
-        Index("ix_application_queue", "status", "sla_due_at", "id"),
+        # Queue order everywhere: the band (a cohort a lead put first), then SLA, then id.
+        Index("ix_application_queue", "status", "queue_band", "sla_due_at", "id"),
         # The head of the waiting queue, which every claim reads: queued cases only, so a claim
         # never steps over the cases already claimed or decided, and no planner prefers
         # ix_application_sla_due (which holds every case) when nearly all of them are queued.
         Index(
             "ix_application_waiting",
+            "queue_band",
             "sla_due_at",
             "id",
             sqlite_where=text("status = 'queued'"),
@@ -118,6 +120,9 @@ class Application(SQLModel, table=True):
     # Queue and lease.
     submitted_at: datetime = _when(default_factory=utcnow)
     sla_due_at: datetime = _when()
+    #: 0 for a cohort a team lead put first (``CohortPriority``), 1 for everyone else: the queue
+    #: hands out band 0 first, each band soonest SLA first.
+    queue_band: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
     lease_holder: str | None = Field(default=None, max_length=64)
     lease_expires_at: datetime | None = _when(default=None)
     claimed_at: datetime | None = _when(default=None)
@@ -139,6 +144,18 @@ class Application(SQLModel, table=True):
     cim_uuid: str | None = Field(default=None, max_length=12)
     profile_error: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = _when(default_factory=utcnow)
+
+
+class CohortPriority(SQLModel, table=True):
+    """A cohort a team lead put first in the queue (a university's start-of-term deadline).
+
+    While the row exists, that cohort's cases are in ``queue_band`` 0, new arrivals included.
+    """
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    cohort: str = Field(primary_key=True, max_length=100)
+    set_by: str = Field(max_length=64)
+    set_at: datetime = _when(default_factory=utcnow)
 
 
 class Document(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""What a team lead does to steer the queue: hand a held case back, take a referred case.
+"""What a team lead does to steer the queue: hand a held case back, take a referred case, and
+put a cohort first in the queue.
 
 Each is one unit of work with its audit event; the UI re-checks the lead's role before calling.
 A refusal raises :class:`LeadActionRefused`, whose message says what happened and what to do.
@@ -9,16 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.decisions import DecisionRefused, checked_text
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
+from checker_console.services.audit import append_audit
+from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.lifecycle import apply_transition
 from checker_console.services.queue.claims import Claimant, may_claim
 from checker_console.services.queue.leases import lease_duration, return_to_queue
-from checker_console.services.unit_of_work import fresh, unit_of_work
-from checker_console.store.models import Application
+from checker_console.services.queue.listing import OPEN_STATUSES
+from checker_console.services.queue.priority import FIRST, NORMAL
+from checker_console.services.unit_of_work import fresh, read_only, unit_of_work
+from checker_console.store.models import Application, CohortPriority, Invitation, Organisation
 
 
 class LeadActionRefused(Exception):
@@ -131,3 +137,94 @@ def _lock(session: Session, case_id: int) -> Application:
     if case is None:
         raise LeadActionRefused(f"There is no case {case_id}. Check the number and try again.")
     return case
+
+
+@dataclass(frozen=True)
+class CohortFirst:
+    organisation_id: int
+    organisation_name: str
+    cohort: str
+    set_by: str
+    set_at: datetime
+
+
+def set_cohort_priority(
+    session: Session,
+    *,
+    organisation_id: int,
+    cohort: str,
+    first: bool,
+    lead_id: str,
+    now: datetime | None = None,
+) -> int:
+    """Put a cohort's cases first in the queue (``first``) or back in SLA order.
+
+    Its open cases move at once, and new arrivals join the same band while it lasts (intake
+    asks ``queue.priority.queue_band_for``). Returns how many cases moved; audited as
+    ``lead.cohort_priority``.
+    """
+    now = now or utcnow()
+    with unit_of_work(session):
+        organisation = session.get(Organisation, organisation_id)
+        known = session.exec(
+            select(Invitation.id)
+            .where(Invitation.organisation_id == organisation_id)
+            .where(Invitation.cohort == cohort)
+            .limit(1)
+        ).first()
+        if organisation is None or known is None:
+            raise LeadActionRefused(
+                "There is no such cohort at that organisation. Choose one from the list.", "cohort"
+            )
+        current = session.get(CohortPriority, (organisation_id, cohort))
+        if first and current is None:
+            session.add(
+                CohortPriority(
+                    organisation_id=organisation_id, cohort=cohort, set_by=lead_id, set_at=now
+                )
+            )
+        elif not first and current is not None:
+            session.delete(current)
+        band = FIRST if first else NORMAL
+        moved = session.execute(
+            update(Application)
+            .where(col(Application.organisation_id) == organisation_id)
+            .where(col(Application.cohort) == cohort)
+            .where(col(Application.status).in_(OPEN_STATUSES))
+            .where(col(Application.queue_band) != band)
+            .values(queue_band=band)
+        ).rowcount
+        append_audit(
+            session,
+            actor=lead_id,
+            action="lead.cohort_priority",
+            detail={
+                "organisation": organisation.code,
+                "cohort": cohort,
+                "first": first,
+                "cases_moved": moved,
+            },
+            occurred_at=now,
+        )
+        return int(moved or 0)
+
+
+def cohorts_first(session: Session) -> list[CohortFirst]:
+    """The cohorts leads have put first, oldest first."""
+    with read_only(session):
+        rows = session.exec(
+            select(CohortPriority, Organisation.name)
+            .join(Organisation, col(Organisation.id) == col(CohortPriority.organisation_id))
+            .order_by(col(CohortPriority.set_at))
+        ).all()
+        names = display_names(session, [row.set_by for row, _ in rows])
+        return [
+            CohortFirst(
+                row.organisation_id,
+                name,
+                row.cohort,
+                name_or_id(names, row.set_by) or row.set_by,
+                row.set_at,
+            )
+            for row, name in rows
+        ]
