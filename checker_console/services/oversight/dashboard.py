@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
@@ -34,6 +34,7 @@ from checker_console.services.oversight.throughput import (
     throughput,
 )
 from checker_console.services.unit_of_work import read_only
+from checker_console.store.db import is_postgres
 from checker_console.store.models import Application, OutboxMessage
 
 
@@ -60,6 +61,9 @@ class Dashboard:
 def dashboard(session: Session, period: Period, *, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
     with read_only(session):
+        if is_postgres(session):
+            # Percentiles sort a month of decisions: in memory, not in temporary files.
+            session.execute(text("SET LOCAL work_mem = '64MB'"))
         decisions = throughput(session, period)
         return Dashboard(
             period=period,

@@ -82,19 +82,18 @@ class Throughput:
 def throughput(session: Session, period: Period) -> Throughput:
     """Every throughput and handling-time figure for ``period``, team and per checker.
 
-    Two queries: counts by UTC hour over this period and the one before, and per checker (with
-    the team's total) counts and percentiles.
+    Three queries: counts by UTC hour, the period before's total, and per checker (with the
+    team's total) counts and percentiles.
     """
     per_day = {day: OutcomeCounts() for day in period.days}
     per_hour = {hour: OutcomeCounts() for hour in range(24)}
     total = OutcomeCounts()
-    previous = 0
-    for utc_hour, outcome, count in _counts_by_hour(session, period.before().start, period.end):
-        hour = as_utc_hour(utc_hour)
-        if hour < period.start:
-            previous += count
-            continue
-        local = london(hour)
+    before = period.before()
+    previous = session.exec(
+        _in_period(select(func.count()).select_from(Decision), before.start, before.end)
+    ).one()
+    for utc_hour, outcome, count in _counts_by_hour(session, period.start, period.end):
+        local = london(as_utc_hour(utc_hour))
         per_day[local.date()].add(outcome, count)
         per_hour[local.hour].add(outcome, count)
         total.add(outcome, count)

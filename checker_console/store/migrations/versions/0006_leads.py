@@ -1,8 +1,8 @@
 """leads: cohort priority in queue order, and indexes for the dashboard
 
 Adds ``application.queue_band`` (0: a cohort a lead put first; 1: everyone else) to the queue
-indexes, the ``cohortpriority`` table, and two indexes the leads' dashboard reads (golden cases,
-invitations by date).
+indexes, the ``cohortpriority`` table, and the indexes the leads' dashboard reads: golden cases,
+invitations and outbox messages by date, and decisions by date carrying what the figures need.
 
 Revision ID: 0006
 Revises: 0004
@@ -59,9 +59,20 @@ def upgrade() -> None:
             postgresql_where=sa.text("is_golden"),
         )
     op.create_index("ix_invitation_created", "invitation", ["created_at"])
+    op.create_index("ix_outbox_created", "outboxmessage", ["created_at"])
+    op.drop_index("ix_decision_decided_at", table_name="decision")
+    op.create_index(
+        "ix_decision_figures",
+        "decision",
+        ["decided_at"],
+        postgresql_include=["outcome", "checker_id", "seconds_to_decide", "application_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_decision_figures", table_name="decision")
+    op.create_index("ix_decision_decided_at", "decision", ["decided_at"])
+    op.drop_index("ix_outbox_created", table_name="outboxmessage")
     op.drop_index("ix_invitation_created", table_name="invitation")
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.drop_index("ix_application_golden")
