@@ -128,3 +128,22 @@ def test_a_claim_in_another_browser_shows_on_the_lead_s_board_and_the_lead_hands
     expect(notice).to_contain_text(f"Jordan Lee handed case {case_id} back", timeout=15_000)
     expect(notice).to_contain_text("Sam is needed on a call.")
     assert case_row(review_console.database_url, case_id).lease_holder is None
+
+
+def test_a_lead_puts_a_cohort_first_and_back_again(open_as: OpenAs) -> None:
+    lead = open_as("lead.one")
+    lead.goto("/dashboard")
+
+    lead.get_by_role("button", name="Put this cohort first").click()
+    expect(lead.locator("#cohort-error")).to_have_text("Choose a cohort from the list.")
+    lead.get_by_label("Cohort", exact=True).select_option(index=1)
+    chosen = lead.get_by_label("Cohort", exact=True).evaluate(
+        "s => s.options[s.selectedIndex].text"
+    )
+    lead.get_by_role("button", name="Put this cohort first").click()
+
+    expect(lead.locator("#cohort-message")).to_contain_text("is now first in the queue")
+    expect(lead.locator("#cohorts-first li")).to_have_text(re.compile(re.escape(chosen)))
+    lead.get_by_role("button", name=f"Put back in SLA order: {chosen}").click()
+    expect(lead.locator("#cohort-message")).to_contain_text("is now back in SLA order")
+    expect(lead.locator("#cohorts-first li")).to_have_count(0)

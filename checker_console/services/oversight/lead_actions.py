@@ -228,3 +228,16 @@ def cohorts_first(session: Session) -> list[CohortFirst]:
             )
             for row, name in rows
         ]
+
+
+def cohort_choices(session: Session) -> list[tuple[int, str, str]]:
+    """(organisation id, organisation name, cohort) for every cohort anyone was invited to."""
+    with read_only(session):
+        rows = session.exec(
+            select(Organisation.id, Organisation.name, Invitation.cohort)
+            .join(Organisation, col(Organisation.id) == col(Invitation.organisation_id))
+            .where(col(Invitation.cohort) != "")
+            .distinct()
+            .order_by(col(Organisation.name), col(Invitation.cohort))
+        ).all()
+        return [(int(org_id or 0), name, cohort) for org_id, name, cohort in rows]

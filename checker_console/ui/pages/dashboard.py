@@ -20,6 +20,10 @@ from checker_console.services.oversight.scope import InvalidPeriod, parse_day, p
 from checker_console.ui.calls import run_service
 from checker_console.ui.components.chart import ChartData, Series, accessible_chart, csv_text
 from checker_console.ui.components.chart import data_table as figures_table
+from checker_console.ui.components.cohort_priority import (
+    CohortPriorityState,
+    cohort_priority_panel,
+)
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.live_board import live_board_panel
 from checker_console.ui.components.live_board_state import LiveBoardState
@@ -199,7 +203,11 @@ def _chart(
 @template(
     route="/dashboard",
     title="Team dashboard",
-    on_load=[DashboardState.load_dashboard, LiveBoardState.start_board],
+    on_load=[
+        DashboardState.load_dashboard,
+        LiveBoardState.start_board,
+        CohortPriorityState.load_cohorts,
+    ],
     section="dashboard",
 )
 def dashboard_page() -> rx.Component:
@@ -223,6 +231,7 @@ def dashboard_page() -> rx.Component:
                     aria_label="Headline figures",
                 ),
                 live_board_panel(),
+                cohort_priority_panel(),
                 _chart("per-day", "Decisions per day", "per_day", "day", OUTCOMES, "line"),
                 _chart(
                     "per-hour",
