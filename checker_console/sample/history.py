@@ -65,6 +65,21 @@ def working_moment(rng: random.Random, day: date) -> datetime:
     return local.astimezone(UTC)
 
 
+def _in_working_hours(rng: random.Random, moment: datetime) -> datetime:
+    """``moment`` if checkers are at work then (08:00 to 18:00 London), else the next morning."""
+    local = moment.astimezone(LONDON)
+    if 8 <= local.hour < 18:
+        return moment
+    day = local.date() + timedelta(days=1 if local.hour >= 18 else 0)
+    return _morning(rng, day)
+
+
+def _morning(rng: random.Random, day: date) -> datetime:
+    minutes = rng.randint(8 * 60, 10 * 60)
+    local = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=LONDON)
+    return local.astimezone(UTC)
+
+
 def history_rows(
     *,
     now: datetime,
@@ -138,7 +153,7 @@ def _case(
     if rng.random() < 0.1:
         return  # invited, never applied
     rows.invitations[-1]["submitted_at"] = submitted
-    decided = submitted + timedelta(hours=rng.uniform(0.5, 30.0))
+    decided = _in_working_hours(rng, submitted + timedelta(hours=rng.uniform(0.5, 30.0)))
     if decided > now:
         decided = now - timedelta(minutes=rng.randint(1, 60))
     referrals = int(extra_referrals) + (1 if rng.random() < extra_referrals % 1 else 0)
