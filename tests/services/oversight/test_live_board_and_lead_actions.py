@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
@@ -19,6 +20,7 @@ from checker_console.services.oversight.live_board import board_version, idle_wa
 from checker_console.services.queue.claims import claim_next_case
 from checker_console.services.queue.leases import CaseNotLeasedToYou, lease_duration, renew_lease
 from checker_console.services.review.decisions import refer_case
+from checker_console.store.db import make_engine
 from checker_console.store.models import AuditEvent
 from tests.factories import make_case
 
@@ -118,3 +120,21 @@ def test_a_lead_takes_a_chosen_referral_but_never_one_they_referred(session: Ses
     assert [h.case_id for h in live_board(session).held] == [by_checker]
     with pytest.raises(LeadActionRefused, match="no longer waiting as a referral"):
         take_referred_case(session, case_id=by_checker, lead_id="lead.two")
+
+
+def test_a_claim_through_another_worker_s_connection_moves_this_board(
+    session: Session, engine: Engine
+) -> None:
+    make_case(session, CaseStatus.QUEUED)
+    session.commit()
+    before = live_board(session)
+    other_worker = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        with Session(other_worker) as elsewhere:
+            claimed = claim_next_case(elsewhere, checker_id="checker.two")
+    finally:
+        other_worker.dispose()
+
+    assert claimed is not None
+    assert board_version(session) > before.version
+    assert [h.case_id for h in live_board(session).held] == [claimed.case_id]
