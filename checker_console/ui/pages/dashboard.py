@@ -276,7 +276,7 @@ def dashboard_page() -> rx.Component:
                 ),
                 # QA's figures (agreement and kappa per checker, golden-case accuracy) go here.
             ),
-            rx.el.p("Loading the figures…", role="status"),
+            rx.cond(state.refusal == "", rx.el.p("Loading the figures…", role="status")),
         ),
     )
 
