@@ -15,8 +15,11 @@ dashboard as ``Dashboard.quality`` once QA provides them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
@@ -59,21 +62,54 @@ class Dashboard:
 
 
 def dashboard(session: Session, period: Period, *, now: datetime | None = None) -> Dashboard:
+    """Every figure for ``period``, from what is committed.
+
+    On PostgreSQL the four parts run at once, each on a connection of its own, so a lead waits
+    for the slowest rather than the sum; SQLite reads them in turn.
+    """
     now = now or utcnow()
+    parts: dict[str, Callable[[Session], Any]] = {
+        "throughput": lambda s: throughput(s, period),
+        "rejections": lambda s: rejections(s, period),
+        "journey": lambda s: journey(s, period),
+        "rest": lambda s: (
+            queue_health(s, period, now=now, decided={}),
+            downstream(s),
+        ),
+    }
+    if is_postgres(session):
+        engine = session.get_bind()
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            futures = {name: pool.submit(_read_apart, engine, part) for name, part in parts.items()}
+            found = {name: future.result() for name, future in futures.items()}
+    else:
+        found = {name: _read(session, part) for name, part in parts.items()}
+    decisions: Throughput = found["throughput"]
+    queue, downstream_now = found["rest"]
+    decided = decisions_per_day(decisions)
+    flow = [replace(day, decisions=decided.get(day.day, 0)) for day in queue.flow]
+    return Dashboard(
+        period=period,
+        now=now,
+        throughput=decisions,
+        queue=replace(queue, flow=flow),
+        rejections=found["rejections"],
+        journey=found["journey"],
+        downstream=downstream_now,
+    )
+
+
+def _read_apart(engine: Any, part: Callable[[Session], Any]) -> Any:
+    with Session(engine) as session:
+        return _read(session, part)
+
+
+def _read(session: Session, part: Callable[[Session], Any]) -> Any:
     with read_only(session):
         if is_postgres(session):
             # Percentiles sort a month of decisions: in memory, not in temporary files.
             session.execute(text("SET LOCAL work_mem = '64MB'"))
-        decisions = throughput(session, period)
-        return Dashboard(
-            period=period,
-            now=now,
-            throughput=decisions,
-            queue=queue_health(session, period, now=now, decided=decisions_per_day(decisions)),
-            rejections=rejections(session, period),
-            journey=journey(session, period),
-            downstream=downstream(session),
-        )
+        return part(session)
 
 
 def downstream(session: Session) -> Downstream:
