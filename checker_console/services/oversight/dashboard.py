@@ -1,13 +1,15 @@
 """The lead's dashboard: every figure for one period, in one read-only call.
 
-What is computed on read and why: every figure here is read from the tables the decisions and
-cases are already written to, through indexes (``decision.decided_at``, the queue indexes,
-``invitation.created_at``), with golden cases left out by one filter (``scope.counted``).
-At national scale (1,000,000 decisions, 300,000 cases) a 30-day period is tens of thousands of
-decisions, which PostgreSQL groups in milliseconds (``bench/dashboard.py`` measures it), so a
-rollup table kept in the decision's transaction would add a second writer to every decision,
-and a chance of disagreeing with the decisions, for no gain a lead would see. If the history
-grows past what the bench shows as fast enough, per-day rollups are the next step.
+What is computed on read, and why: everything. Each figure is read from the rows decisions and
+cases are already written to, through indexes made for it (``ix_decision_figures`` carries what
+the decision figures need, so a month of decisions is counted from the index alone; the queue
+indexes; invitations and outbox messages by date), with golden cases left out by one filter
+(``scope.counted``). No rollup is kept: the handling-time percentiles must equal a hand count,
+and an exact percentile needs every value of the period whatever is stored beside it, so a
+rollup would spare only the counting, and would add a second write to every decision that can
+drift from the decisions. What it costs at 1,000,000 decisions is in ``docs/BENCHMARKS.md``
+(``bench/dashboard.py``): the longest periods are where a per-day rollup of counts, kept by a
+nightly job for closed days, would be the next step.
 
 Quality figures (QA agreement, kappa, golden-case accuracy) belong to QA and join this
 dashboard as ``Dashboard.quality`` once QA provides them.

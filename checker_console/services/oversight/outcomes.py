@@ -158,7 +158,7 @@ def journey(session: Session, period: Period) -> list[JourneyRow]:
             func.count(col(Application.id)),
             func.sum(case((col(Application.status).in_(DECIDED), 1), else_=0)),
             func.sum(case((col(Application.status) == CaseStatus.PROFILE_CREATED, 1), else_=0)),
-            func.count(email.id),
+            func.count(col(email.id)),
         )
         .join(Organisation, col(Organisation.id) == col(Invitation.organisation_id))
         # Nothing is submitted, or emailed, before it was invited: the period's lower bound
@@ -174,10 +174,10 @@ def journey(session: Session, period: Period) -> list[JourneyRow]:
         .outerjoin(
             email,
             and_(
-                email.application_id == col(Application.id),
-                email.kind == OutboxKind.NOTIFY_PROFILE_CREATED.value,
-                email.status == OutboxStatus.DONE.value,
-                email.created_at >= period.start,
+                col(email.application_id) == col(Application.id),
+                col(email.kind) == OutboxKind.NOTIFY_PROFILE_CREATED.value,
+                col(email.status) == OutboxStatus.DONE.value,
+                col(email.created_at) >= period.start,
             ),
         )
         .where(col(Invitation.created_at) >= period.start)
