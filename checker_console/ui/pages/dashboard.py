@@ -8,8 +8,6 @@ table and a CSV. The live board shows who reviews what now. Only team leads may 
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
@@ -85,15 +83,13 @@ class DashboardState(SessionState):
 
     async def _show(self) -> None:
         now = utcnow()
+        custom = self.period_kind == "custom"
         try:
-            first = parse_day(self.first_day, field="start date") if self.first_day else None
-            last = parse_day(self.last_day, field="end date") if self.last_day else None
-            period = period_for(
-                self.period_kind,
-                now=now,
-                first=_only_custom(self, first),
-                last=_only_custom(self, last),
+            first = (
+                parse_day(self.first_day, field="start date") if custom and self.first_day else None
             )
+            last = parse_day(self.last_day, field="end date") if custom and self.last_day else None
+            period = period_for(self.period_kind, now=now, first=first, last=last)
         except InvalidPeriod as invalid:
             self.period_error = str(invalid)
             return
@@ -104,10 +100,6 @@ class DashboardState(SessionState):
         for name in CHARTS:
             setattr(self, name, getattr(views, name)(figures))
         self.loaded = True
-
-
-def _only_custom(state: DashboardState, day: date | None) -> date | None:
-    return day if state.period_kind == "custom" else None
 
 
 def _period_form() -> rx.Component:
