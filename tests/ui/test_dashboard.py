@@ -149,3 +149,23 @@ def test_a_lead_puts_a_cohort_first_and_back_again(open_as: OpenAs) -> None:
     ).click()
     expect(lead.locator("#cohort-message")).to_contain_text("is now back in SLA order")
     expect(lead.locator("#cohorts-first li")).to_have_count(0)
+
+
+def test_a_custom_range_ending_before_it_starts_says_what_to_change_and_keeps_the_dates(
+    open_as: OpenAs,
+) -> None:
+    lead = open_as("lead.one")
+    lead.goto("/dashboard")
+    expect(lead.locator("#period-label")).to_have_text("last 7 days")
+
+    lead.get_by_label("Custom", exact=True).check()
+    lead.get_by_label("Custom range: from").fill("2026-10-20")
+    lead.get_by_label("to", exact=True).fill("2026-10-10")
+    lead.get_by_role("button", name="Show figures").click()
+
+    expect(lead.locator("#period-error")).to_contain_text("enter an end date on or after it")
+    expect(lead.get_by_label("Custom range: from")).to_have_value("2026-10-20")
+    lead.get_by_label("to", exact=True).fill("2026-10-25")
+    lead.get_by_role("button", name="Show figures").click()
+    expect(lead.locator("#period-label")).to_have_text("20 October 2026 to 25 October 2026")
+    expect(lead.locator("#period-error")).to_have_count(0)
