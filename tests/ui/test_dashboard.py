@@ -117,10 +117,12 @@ def test_a_claim_in_another_browser_shows_on_the_lead_s_board_and_the_lead_hands
     assert time.monotonic() - claimed < 2.0
 
     board_row.get_by_role("button", name=f"Hand back case {case_id}").click()
-    lead.get_by_role("button", name=f"Hand back case {case_id}").last.click()
+    confirm = lead.locator("#hand-back-confirm")
+    expect(confirm).to_have_text(f"Hand back case {case_id}")
+    confirm.click()
     expect(lead.locator("#hand-back-reason-error")).to_contain_text("Enter a reason")
     lead.get_by_label("Why are you handing this case back?").fill("Sam is needed on a call")
-    lead.get_by_role("button", name=f"Hand back case {case_id}").last.click()
+    confirm.click()
 
     expect(lead.locator("#board-message")).to_contain_text(f"Case {case_id} is back in the queue")
     expect(board_row).to_have_count(0)
