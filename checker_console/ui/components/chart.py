@@ -176,7 +176,9 @@ def _bar_chart(
     if across:
         axes[1:3] = [
             rx.recharts.x_axis(type_="number", allow_decimals=False, stroke="#4c6272"),
-            rx.recharts.y_axis(data_key=x_key, type_="category", width=260, stroke="#4c6272"),
+            rx.recharts.y_axis(
+                data_key=x_key, type_="category", width=260, interval=0, stroke="#4c6272"
+            ),
         ]
     return rx.recharts.bar_chart(
         *bars,
