@@ -268,6 +268,7 @@ DASHBOARD = f"""
 .dashboard-section {{ margin-bottom: 40px; }}
 .chart {{ margin: 0 0 8px; }}
 .chart__image {{ height: 260px; max-width: 960px; }}
+.chart__image--tall {{ height: 400px; }}
 .chart__summary {{ font-weight: bold; margin: 8px 0; }}
 .details {{ margin: 8px 0 16px; }}
 .details__summary {{ color: {NHS_BLUE}; cursor: pointer; text-decoration: underline; }}

@@ -64,7 +64,7 @@ def accessible_chart(
                 chart,
                 role="img",
                 aria_label=data.summary,
-                class_name="chart__image",
+                class_name="chart__image chart__image--tall" if kind == "hbar" else "chart__image",
                 id=f"{chart_id}-chart",
             ),
             rx.el.figcaption(data.summary, class_name="chart__summary", id=f"{chart_id}-summary"),
@@ -186,7 +186,7 @@ def _bar_chart(
         layout="vertical" if across else "horizontal",
         data=data.points,
         width="100%",
-        height=260,
+        height=400 if across else 260,
         custom_attrs=_NO_KEYBOARD,
     )
 
