@@ -13,6 +13,7 @@ from checker_console.ui.components.layout import Page
 from checker_console.ui.pages import (
     case_detail,
     cases,
+    dashboard,
     downstream,
     home,
     queue,
@@ -30,6 +31,7 @@ PAGES: tuple[Page, ...] = (
     cases.PAGE,
     case_detail.PAGE,
     downstream.PAGE,
+    dashboard.PAGE,
     retention.PAGE,
     sign_in.PAGE,
 )

@@ -8,8 +8,10 @@ from sqlmodel import Session, func, select
 from tqdm import tqdm
 
 from checker_console.adapters.blobs import get_blob_store
+from checker_console.clock import utcnow
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.sample.cases import DEFAULT_DEFECT_SHARE
+from checker_console.sample.history import seed_history
 from checker_console.sample.seeding import SeedSummary, seed_cases
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
@@ -49,6 +51,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"share of cases with defects a checker must catch (default {DEFAULT_DEFECT_SHARE})",
     )
     parser.add_argument(
+        "--history-days",
+        type=_count,
+        default=21,
+        help="also add this many days of decided history for the leads' dashboard, if the "
+        "console has no decisions yet (default 21; 0 for none)",
+    )
+    parser.add_argument(
         "--if-empty",
         action="store_true",
         help="seed only if the console has no applications yet (used by the demo)",
@@ -77,6 +86,12 @@ def run(args: argparse.Namespace) -> int:
             progress=lambda _case: bar.update(1),
         )
     print(describe(summary, seed=args.seed))
+    history = seed_history(engine, days=args.history_days, seed=args.seed, now=utcnow())
+    if not history.skipped:
+        print(
+            f"History: {history.cases:,} decided cases and {history.decisions:,} decisions "
+            f"over the last {args.history_days} days, for the leads' dashboard."
+        )
     return 1 if summary.refused else 0
 
 

@@ -31,7 +31,11 @@ class Organisation(SQLModel, table=True):
 class Invitation(SQLModel, table=True):
     """An RA's invitation: the name and date of birth exactly as on the applicant's photo ID."""
 
-    __table_args__ = (UniqueConstraint("import_key", name="uq_invitation_import_key"),)
+    __table_args__ = (
+        UniqueConstraint("import_key", name="uq_invitation_import_key"),
+        # The leads' journey figures follow the invitations sent in a period.
+        Index("ix_invitation_created", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
@@ -55,12 +59,14 @@ class Application(SQLModel, table=True):
     """One submission for one invitation: the case an ID checker reviews."""
 
     __table_args__ = (
-        Index("ix_application_queue", "status", "sla_due_at", "id"),
+        # Queue order everywhere: the band (a cohort a lead put first), then SLA, then id.
+        Index("ix_application_queue", "status", "queue_band", "sla_due_at", "id"),
         # The head of the waiting queue, which every claim reads: queued cases only, so a claim
         # never steps over the cases already claimed or decided, and no planner prefers
         # ix_application_sla_due (which holds every case) when nearly all of them are queued.
         Index(
             "ix_application_waiting",
+            "queue_band",
             "sla_due_at",
             "id",
             sqlite_where=text("status = 'queued'"),
@@ -83,6 +89,14 @@ class Application(SQLModel, table=True):
             postgresql_where=text("reserved_by IS NOT NULL"),
         ),
         Index("ix_application_org_status", "organisation_id", "status"),
+        # Golden cases are few: every oversight figure leaves them out through this index
+        # (services/oversight/scope.py).
+        Index(
+            "ix_application_golden",
+            "id",
+            sqlite_where=text("is_golden"),
+            postgresql_where=text("is_golden"),
+        ),
         Index("ix_application_submitted", "submitted_at", "id"),
         # The case list sorts by these (services/cases/listing.py); id breaks ties so paging is
         # stable.
@@ -106,6 +120,9 @@ class Application(SQLModel, table=True):
     # Queue and lease.
     submitted_at: datetime = _when(default_factory=utcnow)
     sla_due_at: datetime = _when()
+    #: 0 for a cohort a team lead put first (``CohortPriority``), 1 for everyone else: the queue
+    #: hands out band 0 first, each band soonest SLA first.
+    queue_band: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
     lease_holder: str | None = Field(default=None, max_length=64)
     lease_expires_at: datetime | None = _when(default=None)
     claimed_at: datetime | None = _when(default=None)
@@ -131,6 +148,18 @@ class Application(SQLModel, table=True):
     cim_uuid: str | None = Field(default=None, max_length=12)
     profile_error: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = _when(default_factory=utcnow)
+
+
+class CohortPriority(SQLModel, table=True):
+    """A cohort a team lead put first in the queue (a university's start-of-term deadline).
+
+    While the row exists, that cohort's cases are in ``queue_band`` 0, new arrivals included.
+    """
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    cohort: str = Field(primary_key=True, max_length=100)
+    set_by: str = Field(max_length=64)
+    set_at: datetime = _when(default_factory=utcnow)
 
 
 class Document(SQLModel, table=True):
@@ -170,6 +199,16 @@ class Document(SQLModel, table=True):
 class Decision(SQLModel, table=True):
     """A checker's decision, with the checklist answers and the time it took."""
 
+    __table_args__ = (
+        # By time, for the leads' dashboard (services/oversight/): on PostgreSQL it carries what
+        # the figures read, so a month of decisions is counted from the index alone.
+        Index(
+            "ix_decision_figures",
+            "decided_at",
+            postgresql_include=["outcome", "checker_id", "seconds_to_decide", "application_id"],
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id", index=True)
     checker_id: str = Field(max_length=64, index=True)
@@ -179,7 +218,7 @@ class Decision(SQLModel, table=True):
     applicant_message: str = Field(default="", max_length=4000)
     internal_note: str = Field(default="", max_length=4000)
     seconds_to_decide: float | None = Field(default=None)
-    decided_at: datetime = _when(default_factory=utcnow, index=True)
+    decided_at: datetime = _when(default_factory=utcnow)
 
 
 class SampleTruth(SQLModel, table=True):
@@ -222,7 +261,11 @@ class AuditHead(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """Work that must reach the outside world exactly once: profile requests, notifications."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at", "id"),
+        # The leads' journey figures count the emails sent for a period's invitations.
+        Index("ix_outbox_created", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int | None = Field(default=None, foreign_key="application.id", index=True)

@@ -263,4 +263,32 @@ input.check__box {{ flex: none; width: 18px; height: 18px; min-height: 0; margin
 .shortcut-table td, .shortcut-table th {{ padding: 4px 12px 4px 0; }}
 """
 
-STYLESHEET = STYLESHEET + KEYS + QUEUE + WORKSPACE
+# The lead's dashboard (ui/pages/dashboard.py) and the live board.
+DASHBOARD = f"""
+.dashboard-section {{ margin-bottom: 40px; }}
+.chart {{ margin: 0 0 8px; }}
+.chart__image {{ height: 260px; max-width: 960px; }}
+.chart__image--tall {{ height: 400px; }}
+.chart__summary {{ font-weight: bold; margin: 8px 0; }}
+.details {{ margin: 8px 0 16px; }}
+.details__summary {{ color: {NHS_BLUE}; cursor: pointer; text-decoration: underline; }}
+.details__summary:focus {{ outline: 4px solid transparent; background: {FOCUS};
+  color: {TEXT}; box-shadow: 0 -2px {FOCUS}, 0 4px {TEXT}; text-decoration: none; }}
+.details__text {{ border-left: 4px solid {BORDER}; padding: 8px 16px; margin-top: 8px;
+  overflow-x: auto; }}
+.table--figures td, .table--figures th {{ font-size: 0.9375rem; white-space: nowrap; }}
+.radios {{ border: 0; padding: 0; margin: 0 0 16px; display: flex; flex-wrap: wrap;
+  gap: 8px 24px; }}
+.radios legend {{ font-weight: bold; padding: 0; margin-bottom: 8px; }}
+.radio {{ display: flex; align-items: center; gap: 8px; }}
+.radio input {{ width: 24px; height: 24px; margin: 0; }}
+.radio input:focus {{ outline: 4px solid {FOCUS}; outline-offset: 2px; }}
+.period-form input[type=date] {{ font: inherit; padding: 4px; border: 2px solid {TEXT}; }}
+.period-form input[type=date]:focus {{ outline: 4px solid {FOCUS}; }}
+.table__caption {{ text-align: left; color: {SECONDARY_TEXT}; font-size: 1rem; }}
+.board__warning {{ color: #a11d13; }}
+.board__form {{ padding: 8px 0; max-width: 640px; }}
+.board__referrals li {{ margin-bottom: 8px; }}
+"""
+
+STYLESHEET = STYLESHEET + KEYS + QUEUE + WORKSPACE + DASHBOARD

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -50,12 +51,21 @@ def test_a_visitor_who_is_not_signed_in_is_offered_the_demo_users_and_no_cases(
 
 
 def test_the_home_page_opens_the_case_list(page: Page) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_as(page, "checker.one")
 
     page.goto("/")
 
     page.wait_for_url(CASE_LIST_URL)
     expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
+
+
+def test_the_home_page_opens_the_dashboard_for_a_team_lead(page: Page) -> None:
+    sign_in_as(page, "lead.one")
+
+    page.goto("/")
+
+    page.wait_for_url(re.compile(r".*/dashboard/?$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team dashboard")
 
 
 def test_a_lead_pages_through_the_cases(page: Page, console: Console) -> None:

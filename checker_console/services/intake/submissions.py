@@ -53,6 +53,7 @@ from checker_console.services.intake.images import (
     process_image,
 )
 from checker_console.services.lifecycle import apply_transition
+from checker_console.services.queue.priority import queue_band_for
 from checker_console.settings import Settings
 from checker_console.store.models import Application, Document
 
@@ -167,6 +168,7 @@ def _open_case(
         email=invitation.email,
         submitted_at=now,
         sla_due_at=add_working_days(now, settings.sla_working_days),
+        queue_band=queue_band_for(session, invitation.organisation_id, invitation.cohort),
         existing_profile_flag=existing is not None,
         existing_profile_uuid=existing.uuid if existing else None,
         updated_at=now,

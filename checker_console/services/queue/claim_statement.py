@@ -68,7 +68,8 @@ _CHOOSE_AND_LEASE = (
     " AND (a.referred_by IS NULL OR (a.referred_by <> :checker AND NOT EXISTS ("
     " SELECT 1 FROM decision d WHERE d.application_id = a.id"
     " AND d.outcome = :referred AND d.checker_id = :checker)))"
-    " ORDER BY a.sla_due_at, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED"
+    # Queue order (claims.in_queue_order): a cohort a lead put first, then the soonest SLA.
+    " ORDER BY a.queue_band, a.sla_due_at, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED"
     "), claimed AS ("
     " UPDATE application a SET status = :claimed_status, lease_holder = :checker,"
     " claimed_at = :now, lease_expires_at = :until, reserved_by = NULL,"

@@ -41,6 +41,8 @@ from checker_console.store.types import UTCDateTime
 CONFLICTED = "conflict of interest: the checker's own application"
 
 T = TypeVar("T")
+#: (queue_band, sla_due_at, id): the queue hands out the lowest first.
+QueueKey = tuple[int, datetime, int]
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def _claim(
                 return None
             # A case someone else has reserved is taken only when nothing else is left.
             case = min(
-                candidates, key=lambda c: (_reserved_by_other(c, claimant, now), c.sla_due_at, c.id)
+                candidates, key=lambda c: (_reserved_by_other(c, claimant, now), queue_key(c))
             )
         case.reserved_by = None
         case.reserved_until = None
@@ -212,7 +214,7 @@ def lock_first_claimable(
     and
     returned if no other case is claimable: a reservation is a hint, never a hold.
     """
-    after: tuple[datetime, int] | None = None
+    after: QueueKey | None = None
     reserved: Application | None = None
     while True:
         statement = in_queue_order(select(Application), status, after).limit(1)
@@ -223,7 +225,7 @@ def lock_first_claimable(
             if not _reserved_by_other(case, claimant, now):
                 return case
             reserved = reserved or case
-        after = (case.sla_due_at, case.id or 0)
+        after = queue_key(case)
 
 
 def may_claim(session: Session, case: Application, claimant: Claimant) -> bool:
@@ -262,25 +264,38 @@ def _lock_own_reservation(
         for case in reserved
         if case.status in statuses and case.reserved_until and case.reserved_until > now
     ]
-    case = min(takeable, key=lambda c: (c.sla_due_at, c.id or 0), default=None)
+    case = min(takeable, key=queue_key, default=None)
     return case if case is not None and may_claim(session, case, claimant) else None
 
 
 def in_queue_order(
-    statement: SelectOfScalar[T], status: str, after: tuple[datetime, int] | None
+    statement: SelectOfScalar[T], status: str, after: QueueKey | None
 ) -> SelectOfScalar[T]:
     """``statement`` limited to ``status`` in queue order, after the keyset ``after``.
 
-    The shape ``status = ? AND (sla_due_at, id) > (?, ?) ORDER BY sla_due_at, id`` is a range
-    scan of ``ix_application_queue`` on both databases: no sort, however long the queue.
+    Queue order is the band first (0: a cohort a lead put first, see ``CohortPriority``), then
+    the soonest SLA, then the id. The shape ``status = ? AND (queue_band, sla_due_at, id) >
+    (?, ?, ?) ORDER BY queue_band, sla_due_at, id`` is a range scan of ``ix_application_queue``
+    on both databases: no sort, however long the queue.
     """
     statement = statement.where(Application.status == status)
     if after is not None:
         statement = statement.where(
-            tuple_(col(Application.sla_due_at), col(Application.id))
-            > tuple_(literal(after[0], UTCDateTime()), literal(after[1], Integer()))
+            tuple_(col(Application.queue_band), col(Application.sla_due_at), col(Application.id))
+            > tuple_(
+                literal(after[0], Integer()),
+                literal(after[1], UTCDateTime()),
+                literal(after[2], Integer()),
+            )
         )
-    return statement.order_by(col(Application.sla_due_at), col(Application.id))
+    return statement.order_by(
+        col(Application.queue_band), col(Application.sla_due_at), col(Application.id)
+    )
+
+
+def queue_key(case: Application) -> QueueKey:
+    """Where ``case`` stands in the queue: lower goes first."""
+    return (case.queue_band, case.sla_due_at, case.id or 0)
 
 
 def referrers_of(session: Session, case: Application) -> set[str]:

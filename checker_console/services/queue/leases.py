@@ -14,13 +14,16 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import london, utcnow
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
+from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.lifecycle import apply_transition
 from checker_console.services.unit_of_work import fresh, read_only, unit_of_work
 from checker_console.settings import get_settings
-from checker_console.store.models import Application
+from checker_console.store.models import Application, AuditEvent
 
 #: The audit detail of a case that went back to the queue because nobody renewed its lease.
 LEASE_EXPIRED = "lease expired"
+#: In a release's audit detail: a team lead handed the case back, and its reason is for the checker.
+HANDED_BACK_BY_LEAD = "handed_back_by_lead"
 
 
 class CaseNotLeasedToYou(Exception):
@@ -101,9 +104,18 @@ def expire_leases(session: Session, *, now: datetime | None = None, batch: int =
 
 
 def return_to_queue(
-    session: Session, case: Application, *, actor: str, reason: str, now: datetime
+    session: Session,
+    case: Application,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime,
+    handed_back_by_lead: bool = False,
 ) -> None:
-    """Clear the lease and RELEASE the case, with the reason in its audit event."""
+    """Clear the lease and RELEASE the case, with the reason in its audit event.
+
+    ``handed_back_by_lead``: a team lead took the case off its checker, who is told ``reason``.
+    """
     holder = case.lease_holder
     case.lease_holder = None
     case.lease_expires_at = None
@@ -114,7 +126,8 @@ def return_to_queue(
         CaseEvent.RELEASE,
         actor=actor,
         now=now,
-        detail={"reason": reason, "holder": holder},
+        detail={"reason": reason, "holder": holder}
+        | ({HANDED_BACK_BY_LEAD: True} if handed_back_by_lead else {}),
     )
 
 
@@ -134,8 +147,33 @@ def lock_leased_case(
     """The case, row-locked, if this checker holds a live lease on it; else CaseNotLeasedToYou."""
     case = _lock_case(session, case_id)
     if not lease_is_live(case, checker_id, now):
-        raise CaseNotLeasedToYou(case_id, _why_not_yours(case, checker_id, now))
+        handed_back = _handed_back_by_lead(session, case, checker_id)
+        raise CaseNotLeasedToYou(case_id, handed_back or _why_not_yours(case, checker_id, now))
     return case
+
+
+def _handed_back_by_lead(session: Session, case: Application, checker_id: str) -> str | None:
+    """What the checker reads if a team lead took this case off them, with the lead's reason."""
+    if case.status == CaseStatus.IN_REVIEW and case.lease_holder == checker_id:
+        return None
+    last = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.application_id == case.id)
+        .where(AuditEvent.action == f"case.{CaseEvent.RELEASE.value}")
+        .order_by(col(AuditEvent.sequence).desc())
+        .limit(1)
+    ).first()
+    if last is None or last.detail.get("holder") != checker_id:
+        return None
+    if not last.detail.get(HANDED_BACK_BY_LEAD):
+        return None
+    lead = name_or_id(display_names(session, [last.actor]), last.actor)
+    return (
+        f"{lead} handed case {case.id} back to the queue at "
+        f"{london(last.occurred_at).strftime('%H:%M')}: "
+        f"{str(last.detail.get('reason', '')).rstrip('.')}. "
+        "Claim the next case to carry on."
+    )
 
 
 def _lock_case(session: Session, case_id: int) -> Application:

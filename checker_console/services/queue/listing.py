@@ -18,7 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.sessions import display_names, name_or_id
-from checker_console.services.queue.claims import in_queue_order
+from checker_console.services.queue.claims import QueueKey, in_queue_order, queue_key
 from checker_console.services.unit_of_work import fresh, read_only
 from checker_console.store.models import Application, Organisation
 
@@ -106,7 +106,7 @@ def list_queue(
         for status in filters.statuses:
             statement = _filtered(in_queue_order(select(Application), status, after), filters, now)
             found += session.exec(fresh(statement.limit(page_size + 1))).all()
-        found.sort(key=lambda c: (c.sla_due_at, c.id))
+        found.sort(key=queue_key)
         rows, more = found[:page_size], len(found) > page_size
         total = session.exec(
             _filtered(
@@ -223,16 +223,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _page_token(case: Application) -> str:
     micros = (case.sla_due_at - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{case.id}"
+    return f"{case.queue_band}.{micros}.{case.id}"
 
 
-def _decode_page_token(token: str | None) -> tuple[datetime, int] | None:
+def _decode_page_token(token: str | None) -> QueueKey | None:
     if not token:
         return None
     try:
-        micros, case_id = (int(part) for part in token.split("."))
+        band, micros, case_id = (int(part) for part in token.split("."))
     except ValueError:
         raise ValueError(
             f"Page token {token!r} is not one this queue made: go back to the first page."
         ) from None
-    return _EPOCH + timedelta(microseconds=micros), case_id
+    return band, _EPOCH + timedelta(microseconds=micros), case_id

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
-from checker_console.services.queue.claims import Claimant, lock_first_claimable
+from checker_console.services.queue.claims import Claimant, lock_first_claimable, queue_key
 from checker_console.services.unit_of_work import read_only, unit_of_work
 from checker_console.settings import get_settings
 from checker_console.store.models import Application, Document
@@ -88,7 +88,7 @@ def reserve_next_case(
             if not candidates:
                 session.flush()
                 return None
-            keep = min(candidates, key=lambda c: (c.sla_due_at, c.id))
+            keep = min(candidates, key=queue_key)
         keep.reserved_by = checker_id
         keep.reserved_until = until
         session.add(keep)

@@ -20,6 +20,7 @@ SERVICE_NAME = "Apply for Care ID – checker console"
 NAVIGATION = (("queue", "Queue", "/queue"), ("cases", "Cases", "/cases"))
 #: Shown to team leads only (their pages refuse anyone else on the server as well).
 LEAD_NAVIGATION = (
+    ("dashboard", "Dashboard", "/dashboard"),
     ("downstream", "Profiles", "/downstream"),
     ("retention", "Retention", "/retention"),
 )

@@ -23,6 +23,8 @@ from checker_console.services.queue.page import (
 from checker_console.ui.calls import run_service
 from checker_console.ui.components.fields import Option, select_field
 from checker_console.ui.components.layout import template
+from checker_console.ui.components.live_board import live_board_panel
+from checker_console.ui.components.live_board_state import LiveBoardState
 from checker_console.ui.components.status_tag import status_tag
 from checker_console.ui.components.viewer import keyboard_shortcuts
 from checker_console.ui.pages.queue_views import QueueRowView, age_text, row_view
@@ -298,7 +300,12 @@ def _pager() -> rx.Component:
     )  # fmt: skip
 
 
-@template(route="/queue", title="Queue", on_load=QueueState.load_queue, section="queue")
+@template(
+    route="/queue",
+    title="Queue",
+    on_load=[QueueState.load_queue, LiveBoardState.start_board],
+    section="queue",
+)
 def queue_page() -> rx.Component:
     state = QueueState
     return rx.el.div(
@@ -306,6 +313,7 @@ def queue_page() -> rx.Component:
         rx.el.h1("Queue"),
         _counts(),
         _start_button(),
+        rx.cond(QueueState.is_lead, live_board_panel()),
         _filters(),
         rx.el.p(state.range_text, class_name="summary", aria_live="polite", id="queue-count"),
         _table(),

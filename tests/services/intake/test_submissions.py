@@ -23,7 +23,13 @@ from checker_console.services.intake.submissions import (
     submit_application,
 )
 from checker_console.settings import Settings, load_settings
-from checker_console.store.models import Application, AuditEvent, Document, Invitation
+from checker_console.store.models import (
+    Application,
+    AuditEvent,
+    CohortPriority,
+    Document,
+    Invitation,
+)
 from tests.factories import make_case, make_invitation
 from tests.support.images import (
     gif_image,
@@ -405,3 +411,24 @@ def test_a_failure_after_blobs_are_stored_removes_them(
         _submit(session, blobs, settings, invitation.token, profile_lookup=directory_down)
 
     _assert_nothing_left_behind(session, blobs, before)
+
+
+def test_an_application_from_a_cohort_a_lead_put_first_joins_the_front_of_the_queue(
+    session: Session, blobs: LocalBlobStore, settings: Settings
+) -> None:
+    first = _invite(session)
+    session.add(
+        CohortPriority(
+            organisation_id=first.organisation_id, cohort=first.cohort, set_by="lead.one"
+        )
+    )
+    later = make_invitation(session, cohort="Bank staff")
+    session.commit()
+
+    in_front = _submit(session, blobs, settings, first.token)
+    as_usual = _submit(
+        session, blobs, settings, later.token, details=_details(ni_number="QQ654321C")
+    )
+
+    assert session.get(Application, in_front.application_id).queue_band == 0
+    assert session.get(Application, as_usual.application_id).queue_band == 1

@@ -1,0 +1,6 @@
+"""Oversight for team leads (and, with QA, reviewers): dashboards, the live board, lead actions.
+
+Start at ``dashboard.py`` (``dashboard``: every figure for a period). ``scope.py`` says what is
+counted (London days, never golden cases); ``live_board.py`` is who reviews what now;
+``lead_actions.py`` is how a lead steers the queue.
+"""

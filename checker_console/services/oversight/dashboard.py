@@ -1,0 +1,142 @@
+"""The lead's dashboard: every figure for one period, in one read-only call.
+
+What is computed on read, and why: everything. Each figure is read from the rows decisions and
+cases are already written to, through indexes made for it (``ix_decision_figures`` carries what
+the decision figures need, so a month of decisions is counted from the index alone; the queue
+indexes; invitations and outbox messages by date), with golden cases left out by one filter
+(``scope.counted``). No rollup is kept: the handling-time percentiles must equal a hand count,
+and an exact percentile needs every value of the period whatever is stored beside it, so a
+rollup would spare only the counting, and would add a second write to every decision that can
+drift from the decisions. What it costs at 1,000,000 decisions is in ``docs/BENCHMARKS.md``
+(``bench/dashboard.py``): the longest periods are where a per-day rollup of counts, kept by a
+nightly job for closed days, would be the next step.
+
+Quality figures (QA agreement, kappa, golden-case accuracy) belong to QA and join this
+dashboard as ``Dashboard.quality`` once QA provides them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from checker_console.clock import utcnow
+from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.downstream.board import EMAIL_KINDS
+from checker_console.services.downstream.outbox import OutboxStatus
+from checker_console.services.oversight.outcomes import JourneyRow, Rejections, journey, rejections
+from checker_console.services.oversight.queue_health import QueueHealth, queue_health
+from checker_console.services.oversight.scope import Period, counted
+from checker_console.services.oversight.throughput import (
+    Throughput,
+    decisions_per_day,
+    throughput,
+)
+from checker_console.services.unit_of_work import read_only
+from checker_console.store.db import is_postgres
+from checker_console.store.models import Application, OutboxMessage
+
+
+@dataclass(frozen=True)
+class Downstream:
+    profiles_pending: int
+    profiles_failed: int
+    emails_failed: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    now: datetime
+    throughput: Throughput
+    queue: QueueHealth
+    rejections: Rejections
+    journey: list[JourneyRow]
+    downstream: Downstream
+    #: The QA figures slot in here (agreement and kappa per checker, golden-case accuracy).
+    quality: object | None = None
+
+
+def dashboard(session: Session, period: Period, *, now: datetime | None = None) -> Dashboard:
+    """Every figure for ``period``, from what is committed.
+
+    On PostgreSQL the four parts run at once, each on a connection of its own, so a lead waits
+    for the slowest rather than the sum; SQLite reads them in turn.
+    """
+    now = now or utcnow()
+    parts: dict[str, Callable[[Session], Any]] = {
+        "throughput": lambda s: throughput(s, period),
+        "rejections": lambda s: rejections(s, period),
+        "journey": lambda s: journey(s, period),
+        "rest": lambda s: (
+            queue_health(s, period, now=now, decided={}),
+            downstream(s),
+        ),
+    }
+    if is_postgres(session):
+        engine = session.get_bind()
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            futures = {name: pool.submit(_read_apart, engine, part) for name, part in parts.items()}
+            found = {name: future.result() for name, future in futures.items()}
+    else:
+        found = {name: _read(session, part) for name, part in parts.items()}
+    decisions: Throughput = found["throughput"]
+    queue, downstream_now = found["rest"]
+    decided = decisions_per_day(decisions)
+    flow = [replace(day, decisions=decided.get(day.day, 0)) for day in queue.flow]
+    return Dashboard(
+        period=period,
+        now=now,
+        throughput=decisions,
+        queue=replace(queue, flow=flow),
+        rejections=found["rejections"],
+        journey=found["journey"],
+        downstream=downstream_now,
+    )
+
+
+def _read_apart(engine: Any, part: Callable[[Session], Any]) -> Any:
+    with Session(engine) as session:
+        return _read(session, part)
+
+
+def _read(session: Session, part: Callable[[Session], Any]) -> Any:
+    with read_only(session):
+        if is_postgres(session):
+            # Percentiles sort a month of decisions: in memory, not in temporary files.
+            session.execute(text("SET LOCAL work_mem = '64MB'"))
+        return part(session)
+
+
+def downstream(session: Session) -> Downstream:
+    """Profiles not yet created or failed, and emails Notify did not send (now, all time)."""
+    by_status = dict(
+        session.exec(
+            select(Application.status, func.count())
+            .where(
+                col(Application.status).in_(
+                    [CaseStatus.APPROVED, CaseStatus.PROFILE_PENDING, CaseStatus.PROFILE_FAILED]
+                )
+            )
+            .where(counted(Application.id))
+            .group_by(col(Application.status))
+        ).all()
+    )
+    emails_failed = session.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(col(OutboxMessage.kind).in_(EMAIL_KINDS))
+        .where(col(OutboxMessage.status) == OutboxStatus.FAILED)
+    ).one()
+    return Downstream(
+        profiles_pending=by_status.get(CaseStatus.APPROVED, 0)
+        + by_status.get(CaseStatus.PROFILE_PENDING, 0),
+        profiles_failed=by_status.get(CaseStatus.PROFILE_FAILED, 0),
+        emails_failed=emails_failed,
+    )
