@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from checker_console.clock import LONDON
 from checker_console.domain.lifecycle import CaseStatus
@@ -246,12 +246,13 @@ def ensure_sample_organisations(session: Session) -> list[int]:
     """The sample organisations' ids, creating any that are missing."""
     ids = []
     for org in SAMPLE_ORGS:
-        found = session.scalar(select(Organisation.id).where(Organisation.code == org.code))
+        found = session.scalar(select(col(Organisation.id)).where(col(Organisation.code) == org.code))
         if found is None:
             row = Organisation(code=org.code, name=org.name)
             session.add(row)
             session.flush()
             found = row.id
+        assert found is not None
         ids.append(found)
     session.commit()
     return [int(i) for i in ids]
@@ -261,7 +262,7 @@ def next_free_id(engine: Engine) -> int:
     """One more than the highest id in any history table: rows are written with their ids."""
     with engine.connect() as connection:
         highest = [
-            connection.execute(select(func.max(model.id))).scalar() or 0  # type: ignore[attr-defined]
+            connection.execute(select(func.max(model.id))).scalar() or 0
             for model in (Invitation, Application, OutboxMessage)
         ]
     return max(highest) + 1

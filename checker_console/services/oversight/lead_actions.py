@@ -186,7 +186,7 @@ def set_cohort_priority(
         elif not first and current is not None:
             session.delete(current)
         band = FIRST if first else NORMAL
-        moved = session.execute(
+        moved = session.execute(  # type: ignore[attr-defined]  # an UPDATE's CursorResult
             update(Application)
             .where(col(Application.organisation_id) == organisation_id)
             .where(col(Application.cohort) == cohort)

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -151,9 +152,9 @@ def journey(session: Session, period: Period) -> list[JourneyRow]:
     """Per organisation and cohort, the invitations sent in the period and how far they got."""
     email = aliased(OutboxMessage)
     statement = (
-        select(
-            Organisation.name,
-            Invitation.cohort,
+        sa_select(
+            col(Organisation.name),
+            col(Invitation.cohort),
             func.count(col(Invitation.id)),
             func.count(col(Application.id)),
             func.sum(case((col(Application.status).in_(DECIDED), 1), else_=0)),
@@ -188,5 +189,5 @@ def journey(session: Session, period: Period) -> list[JourneyRow]:
     )
     return [
         JourneyRow(org, cohort, int(a), int(b), int(c or 0), int(d or 0), int(e or 0))
-        for org, cohort, a, b, c, d, e in session.exec(statement).all()
+        for org, cohort, a, b, c, d, e in session.execute(statement).all()
     ]

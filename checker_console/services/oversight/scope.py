@@ -107,7 +107,7 @@ def parse_day(text: str, *, field: str) -> date:
 
 def golden_ids() -> Any:
     """The ids of golden cases: few, and read through the partial index ix_application_golden."""
-    return select(Application.id).where(col(Application.is_golden) == true())
+    return select(col(Application.id)).where(col(Application.is_golden) == true())
 
 
 def counted(case_id: Any) -> ColumnElement[bool]:

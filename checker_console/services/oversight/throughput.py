@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from checker_console.clock import london
@@ -142,7 +143,7 @@ def _counts_by_hour(
     statement = _in_period(select(bucket, Decision.outcome, func.count()), start, end).group_by(
         bucket, col(Decision.outcome)
     )
-    return [tuple(row) for row in session.exec(statement).all()]  # type: ignore[misc]
+    return [tuple(row) for row in session.exec(statement).all()]
 
 
 Figures = tuple[OutcomeCounts, float | None, float | None]
@@ -155,8 +156,8 @@ def _per_checker(session: Session, period: Period) -> tuple[Figures, dict[str, F
         outcome = col(Decision.outcome)
         rows = session.exec(
             _in_period(
-                select(
-                    Decision.checker_id,
+                sa_select(
+                    col(Decision.checker_id),
                     *[func.count().filter(outcome == o.value) for o in DecisionOutcome],
                     func.percentile_disc(0.5).within_group(seconds),  # NULLs are left out
                     func.percentile_disc(0.95).within_group(seconds),
@@ -166,11 +167,11 @@ def _per_checker(session: Session, period: Period) -> tuple[Figures, dict[str, F
             ).group_by(func.rollup(col(Decision.checker_id)))
         ).all()
         found = {
-            row[0]: (OutcomeCounts(*row[1:4]), row[4], row[5])  # type: ignore[misc]
+            row[0]: (OutcomeCounts(*row[1:4]), row[4], row[5])
             for row in rows
         }
-        team = found.pop(None, (OutcomeCounts(), None, None))  # type: ignore[call-overload]
-        return team, found  # type: ignore[return-value]
+        team = found.pop(None, (OutcomeCounts(), None, None))
+        return team, found
     rows = session.exec(
         _in_period(
             select(Decision.checker_id, Decision.outcome, Decision.seconds_to_decide),
