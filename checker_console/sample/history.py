@@ -246,7 +246,9 @@ def ensure_sample_organisations(session: Session) -> list[int]:
     """The sample organisations' ids, creating any that are missing."""
     ids = []
     for org in SAMPLE_ORGS:
-        found = session.scalar(select(col(Organisation.id)).where(col(Organisation.code) == org.code))
+        found = session.scalar(
+            select(col(Organisation.id)).where(col(Organisation.code) == org.code)
+        )
         if found is None:
             row = Organisation(code=org.code, name=org.name)
             session.add(row)

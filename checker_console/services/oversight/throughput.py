@@ -166,10 +166,7 @@ def _per_checker(session: Session, period: Period) -> tuple[Figures, dict[str, F
                 period.end,
             ).group_by(func.rollup(col(Decision.checker_id)))
         ).all()
-        found = {
-            row[0]: (OutcomeCounts(*row[1:4]), row[4], row[5])
-            for row in rows
-        }
+        found = {row[0]: (OutcomeCounts(*row[1:4]), row[4], row[5]) for row in rows}
         team = found.pop(None, (OutcomeCounts(), None, None))
         return team, found
     rows = session.exec(
