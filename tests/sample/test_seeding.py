@@ -90,7 +90,7 @@ def test_seed_refuses_a_defect_share_outside_zero_to_one(
 def test_seed_command_with_if_empty_seeds_only_an_empty_console(
     settings_env: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = argparse.Namespace(cases=1, seed=2, defect_share=0.3, if_empty=True)
+    args = argparse.Namespace(cases=1, seed=2, defect_share=0.3, if_empty=True, history_days=21)
 
     assert command.run(args) == 0
     first = capsys.readouterr().out
@@ -98,4 +98,5 @@ def test_seed_command_with_if_empty_seeds_only_an_empty_console(
     second = capsys.readouterr().out
 
     assert "Seed 2: 1 sample case (1 new" in first
-    assert "Not seeding: the console already has 1 application(s)." in second
+    assert "decided cases and" in first and "over the last 21 days" in first
+    assert "Not seeding: the console already has" in second
