@@ -279,3 +279,7 @@ class LoginTransaction(SQLModel, table=True):
 
 #: A user's working identity in the console, stable across sessions (CIS2 ``uid`` or demo id).
 ConsoleUserId = str
+
+
+# Quality assurance tables live in their own module; importing it registers them with the rest.
+import checker_console.store.qa_models  # noqa: E402,F401
