@@ -10,7 +10,20 @@ import reflex as rx
 
 from checker_console.services.background import embedded_background
 from checker_console.ui.components.layout import Page
-from checker_console.ui.pages import case_detail, cases, downstream, home, queue, review, sign_in
+from checker_console.ui.pages import (
+    case_detail,
+    cases,
+    downstream,
+    home,
+    qa,
+    qa_adjudication,
+    qa_agreement,
+    qa_feedback,
+    qa_replay,
+    queue,
+    review,
+    sign_in,
+)
 from checker_console.ui.theme import STYLESHEET
 from checker_console.web.app import build_api
 
@@ -21,6 +34,11 @@ PAGES: tuple[Page, ...] = (
     cases.PAGE,
     case_detail.PAGE,
     downstream.PAGE,
+    qa.PAGE,
+    qa_replay.PAGE,
+    qa_agreement.PAGE,
+    qa_adjudication.PAGE,
+    qa_feedback.PAGE,
     sign_in.PAGE,
 )
 

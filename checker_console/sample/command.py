@@ -10,6 +10,7 @@ from tqdm import tqdm
 from checker_console.adapters.blobs import get_blob_store
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.sample.cases import DEFAULT_DEFECT_SHARE
+from checker_console.sample.history import seed_history
 from checker_console.sample.seeding import SeedSummary, seed_cases
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
@@ -49,6 +50,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"share of cases with defects a checker must catch (default {DEFAULT_DEFECT_SHARE})",
     )
     parser.add_argument(
+        "--history",
+        type=_count,
+        default=0,
+        help="then decide this many as the demo checkers, with QA replays and golden cases",
+    )
+    parser.add_argument(
         "--if-empty",
         action="store_true",
         help="seed only if the console has no applications yet (used by the demo)",
@@ -77,6 +84,13 @@ def run(args: argparse.Namespace) -> int:
             progress=lambda _case: bar.update(1),
         )
     print(describe(summary, seed=args.seed))
+    if args.history and not summary.refused:
+        with Session(engine, expire_on_commit=False) as session:
+            history = seed_history(session, cases=args.history, seed=args.seed)
+        print(
+            f"History: {history.decided} decided ({history.golden} golden), "
+            f"{history.replayed} replayed by QA, {history.ruled} disagreements ruled on."
+        )
     return 1 if summary.refused else 0
 
 

@@ -19,7 +19,13 @@ SERVICE_NAME = "Apply for Care ID – checker console"
 #: (key, label, route): only pages that exist; placeholders are not allowed.
 NAVIGATION = (("queue", "Queue", "/queue"), ("cases", "Cases", "/cases"))
 #: Shown to team leads only (their pages refuse anyone else on the server as well).
-LEAD_NAVIGATION = (("downstream", "Profiles", "/downstream"),)
+LEAD_NAVIGATION = (
+    ("downstream", "Profiles", "/downstream"),
+    ("adjudication", "Adjudication", "/qa/adjudication"),
+)
+#: Shown to QA reviewers and team leads; a checker sees their own QA feedback instead.
+QA_NAVIGATION = (("qa", "QA", "/qa"), ("agreement", "Agreement", "/qa/agreement"))
+CHECKER_QA_NAVIGATION = (("feedback", "QA feedback", "/qa/feedback"),)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,14 @@ def _navigation(section: str) -> rx.Component:
     items += [
         rx.cond(SessionState.is_lead, _navigation_item(key, label, route, section))
         for key, label, route in LEAD_NAVIGATION
+    ]
+    items += [
+        rx.cond(SessionState.is_qa | SessionState.is_lead, _navigation_item(*item, section))
+        for item in QA_NAVIGATION
+    ]
+    items += [
+        rx.cond(SessionState.is_checker, _navigation_item(*item, section))
+        for item in CHECKER_QA_NAVIGATION
     ]
     return rx.el.nav(
         rx.el.div(rx.el.ul(*items, class_name="nav__list"), class_name="nav__inner"),
