@@ -84,9 +84,10 @@ def run(args: argparse.Namespace) -> int:
             progress=lambda _case: bar.update(1),
         )
     print(describe(summary, seed=args.seed))
-    if args.history and not summary.refused:
+    history_cases = getattr(args, "history", 0)
+    if history_cases and not summary.refused:
         with Session(engine, expire_on_commit=False) as session:
-            history = seed_history(session, cases=args.history, seed=args.seed)
+            history = seed_history(session, cases=history_cases, seed=args.seed)
         print(
             f"History: {history.decided} decided ({history.golden} golden), "
             f"{history.replayed} replayed by QA, {history.ruled} disagreements ruled on."

@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.downstream.board import downstream_counts, list_unfinished_profiles
 from checker_console.services.downstream.outbox import GoldenCaseRefused, OutboxKind, enqueue
 from checker_console.services.oversight.golden import golden_needed, golden_scores, mark_golden
 from checker_console.store.models import OutboxMessage, SampleTruth
@@ -103,3 +104,14 @@ def test_the_golden_rate_asks_for_one_golden_case_in_n_and_none_when_off(
     assert golden_needed(session, 6) == 2  # 10 real cases: 2 golden makes one in six
     _golden(session, blobs, 30)
     assert golden_needed(session, 6) == 1
+
+
+def test_a_golden_approval_never_shows_as_waiting_for_cim_on_the_profiles_board(
+    session: Session,
+    blobs,  # noqa: ANN001
+) -> None:
+    _golden(session, blobs, 40)
+    decide_next(session)
+
+    assert downstream_counts(session).cases["approved"] == 0
+    assert list_unfinished_profiles(session).total == 0
