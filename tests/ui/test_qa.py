@@ -49,6 +49,9 @@ def _decide_three(page: Page) -> int:
         page.keyboard.press("a")
         expect(page.locator("#review-heading")).not_to_have_text(re.compile(rf"case {shown}$"))
     rejected = shown_case_id(page)
+    wait_until_both_images_painted(page)
+    page.keyboard.press("+")  # the checker zooms in and looks for a few seconds
+    page.wait_for_timeout(3000)
     page.keyboard.press("r")
     page.keyboard.press("7")  # part of the document not visible
     page.locator("#internal-note").fill(CHECKER_NOTE)
@@ -89,7 +92,8 @@ def test_qa_replays_blind_records_a_different_verdict_and_the_lead_and_checker_s
     expect(table.locator("tr", has_text="Outcome")).to_contain_text("Reject")
     expect(table.locator("tr", has_text="Outcome")).to_contain_text("Approve")
     expect(qa.get_by_text("You disagree with the checker")).to_be_visible()
-    expect(qa.locator("#viewing-trail li").first).to_be_visible()
+    expect(qa.locator("#viewing-trail")).to_contain_text("Selfie: on screen")
+    expect(qa.locator("#viewing-trail")).to_contain_text("zoomed up to 1.2×")
     assert serious_accessibility_problems(qa) == []
 
     lead = open_as("lead.one")
