@@ -89,9 +89,9 @@ def approve_case(
         decision = _record(
             session, case, checker_id, DecisionOutcome.APPROVED, now, checklist=answers
         )
+        record_for_qa(session, case, decision, now)
         if case.is_golden:  # scored against its known answer; never reaches CIM or Notify
             _transition(session, case, CaseEvent.APPROVE, checker_id, now, decision)
-            record_for_qa(session, case, decision, now)
             return _result(case, decision, None)
         outbox = _outbox(
             session,
@@ -101,7 +101,6 @@ def approve_case(
         )
         _transition(session, case, CaseEvent.APPROVE, checker_id, now, decision)
         _transition(session, case, CaseEvent.REQUEST_PROFILE, checker_id, now, decision)
-        record_for_qa(session, case, decision, now)
         return _result(case, decision, outbox)
 
 
@@ -145,8 +144,8 @@ def reject_case(
                 kind=OutboxKind.NOTIFY_REJECTED,
                 payload={"reasons": decision.reasons, "message": message},
             )
-        _transition(session, case, CaseEvent.REJECT, checker_id, now, decision)
         record_for_qa(session, case, decision, now)
+        _transition(session, case, CaseEvent.REJECT, checker_id, now, decision)
         return _result(case, decision, outbox)
 
 
@@ -179,8 +178,8 @@ def refer_case(
             internal_note=clean_note,
         )
         case.referred_by = checker_id
-        _transition(session, case, CaseEvent.REFER, checker_id, now, decision)
         record_for_qa(session, case, decision, now)
+        _transition(session, case, CaseEvent.REFER, checker_id, now, decision)
         return _result(case, decision, None)
 
 
