@@ -1,8 +1,9 @@
 // Records how the checker looks at the images, for QA: per image, seconds on screen, the
 // largest zoom, rotation, brightness, contrast and invert. It only reads what the viewers show
-// (data-scale and data-rotation on .viewer-frame, the image's CSS filter), once a second, and
-// sends one batch through onBatch: every flushSeconds, just before a decision (A, or a decision
-// form being submitted) and when the case changes. Never one message per wheel tick.
+// (data-src on .viewer, data-scale and data-rotation on .viewer-frame, the image's CSS filter),
+// once a second, and sends one batch through onBatch: every flushSeconds, just before a decision
+// (A, or a decision form being submitted) and when the case changes. Never one message per wheel
+// tick.
 import { useEffect, useRef } from "react";
 
 const IMAGE_ID = /\/images\/(\d+)\/preview/;
@@ -38,8 +39,10 @@ export function ViewingTrail({ caseId, flushSeconds, onBatch }) {
     const sample = () => {
       if (document.visibilityState !== "visible") return;
       document.querySelectorAll(".viewer-frame").forEach((frame) => {
+        // The image element shows an object URL once loaded; the viewer keeps the route's URL.
+        const viewer = frame.closest(".viewer");
         const image = frame.querySelector("img.viewer-image");
-        const match = image && IMAGE_ID.exec(image.getAttribute("src") || "");
+        const match = viewer && image && IMAGE_ID.exec(viewer.dataset.src || "");
         if (!match) return;
         const id = Number(match[1]);
         const look = readFilter(image.style.filter);
