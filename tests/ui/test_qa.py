@@ -15,14 +15,18 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from checker_console.store.qa_models import QaSample
+from checker_console.ui.pages.qa_adjudication import AdjudicationState
+from checker_console.ui.pages.qa_replay_state import ReplayState
 from tests.ui.axe import serious_accessibility_problems
 from tests.ui.conftest import Console
+from tests.ui.console_data import audit_events
 from tests.ui.review_support import (
     engine_for,
     release_everything_held_by,
     shown_case_id,
     wait_until_both_images_painted,
 )
+from tests.ui.test_refusals import SEND_EVENT
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +57,9 @@ def _decide_three(page: Page) -> int:
     page.keyboard.press("+")  # the checker zooms in and looks for a few seconds
     page.wait_for_timeout(3000)
     page.keyboard.press("r")
+    expect(page.locator("#reject-form")).to_be_visible()
     page.keyboard.press("7")  # part of the document not visible
+    expect(page.locator("#reason-document_incomplete")).to_be_checked()
     page.locator("#internal-note").fill(CHECKER_NOTE)
     page.locator("#reject-form button[type=submit]").click()
     expect(page.locator("#review-heading")).not_to_have_text(re.compile(rf"case {rejected}$"))
@@ -116,3 +122,32 @@ def test_qa_replays_blind_records_a_different_verdict_and_the_lead_and_checker_s
     expect(feedback).to_contain_text("The whole licence is visible in the second photo.")
     assert serious_accessibility_problems(checker) == []
     release_everything_held_by(review_console.database_url, "checker.one")
+
+
+def test_a_checker_sending_qa_and_lead_events_from_their_own_websocket_is_refused_and_audited(
+    open_as: OpenAs, review_console: Console
+) -> None:
+    checker = open_as("checker.two")
+    checker.goto("/qa/feedback")
+    expect(checker.locator("h1")).to_have_text("Your QA feedback")
+
+    for handler, payload in (
+        (
+            f"{AdjudicationState.get_full_name()}.rule",
+            {"form": {"verdict_id": "1", "upheld": "checker", "note": "Mine"}},
+        ),
+        (f"{ReplayState.get_full_name()}.approve", {}),
+    ):
+        checker.evaluate(SEND_EVENT, [handler, payload])
+        expect(checker.get_by_role("alert")).to_contain_text("Only a")
+
+    wanted = {"AdjudicationState.rule", "ReplayState.verdict"}
+    for _ in range(100):  # the second event is handled out of sight
+        refusals = audit_events(review_console, action="ui.refused", actor="checker.two")
+        handlers = {event.detail["handler"] for event in refusals}
+        if wanted <= handlers:
+            break
+        checker.wait_for_timeout(100)
+    assert wanted <= handlers
+    assert audit_events(review_console, action="qa.adjudicated", actor="checker.two") == []
+    assert audit_events(review_console, action="qa.verdict", actor="checker.two") == []
