@@ -16,6 +16,11 @@ from checker_console.ui.pages import (
     dashboard,
     downstream,
     home,
+    qa,
+    qa_adjudication,
+    qa_agreement,
+    qa_feedback,
+    qa_replay,
     queue,
     retention,
     review,
@@ -33,6 +38,11 @@ PAGES: tuple[Page, ...] = (
     downstream.PAGE,
     dashboard.PAGE,
     retention.PAGE,
+    qa.PAGE,
+    qa_replay.PAGE,
+    qa_agreement.PAGE,
+    qa_adjudication.PAGE,
+    qa_feedback.PAGE,
     sign_in.PAGE,
 )
 

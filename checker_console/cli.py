@@ -19,6 +19,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("checker_console.commands.serve", "migrate and serve the console"),
     "migrate": ("checker_console.commands.migrate", "apply database migrations"),
     "seed": ("checker_console.sample.command", "generate synthetic sample cases"),
+    "golden": (
+        "checker_console.sample.golden_command",
+        "add golden (known-answer) cases to the queue up to CHECKER_GOLDEN_ONE_IN",
+    ),
     "invite": ("checker_console.commands.invite", "import RA invitations from a CSV file"),
     "verify-audit": ("checker_console.commands.verify_audit", "check the audit log's hash chain"),
     "bench": ("checker_console.commands.bench", "run a benchmark from bench/"),

@@ -33,6 +33,13 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_percent(name: str, default: int) -> int:
+    value = _env_int(name, default)
+    if not 0 <= value <= 100:
+        raise ValueError(f"{name} must be a percentage from 0 to 100, not {value}")
+    return value
+
+
 def _env_codes(name: str, default: str) -> tuple[str, ...]:
     """A comma-separated list of CIS2 codes, e.g. ``B0267,R5080``."""
     raw = os.environ.get(name)
@@ -124,6 +131,19 @@ class Settings:
     #: Cases purged per transaction, and how often the background purge runs.
     purge_batch: int = 50
     purge_interval_seconds: int = 3600
+    # Quality assurance (services/oversight/sampling.py, golden.py). Shares are percentages.
+    #: A random share of each checker's decisions drawn for QA replay.
+    qa_sample_percent: int = 10
+    #: Every decision of a checker's first N is drawn.
+    qa_first_decisions: int = 50
+    #: Every decision on a referred case (a referral resolution) is drawn.
+    qa_every_referral_resolution: bool = True
+    #: The share of approvals drawn when an aid flagged something (MRZ, expiry, mismatch).
+    qa_flagged_approval_percent: int = 50
+    #: Seed for the draws: the same seed and decisions draw the same cases. Empty: unpredictable.
+    qa_seed: str = ""
+    #: One golden case in this many cases in the live queue; 0 turns golden cases off.
+    golden_one_in: int = 0
 
     @property
     def is_sqlite(self) -> bool:
@@ -198,6 +218,12 @@ def load_settings() -> Settings:
         unsubmitted_invitation_days=_env_int("CHECKER_UNSUBMITTED_INVITATION_DAYS", 30),
         purge_batch=_env_int("CHECKER_PURGE_BATCH", 50),
         purge_interval_seconds=_env_int("CHECKER_PURGE_INTERVAL_SECONDS", 3600),
+        qa_sample_percent=_env_percent("CHECKER_QA_SAMPLE_PERCENT", 10),
+        qa_first_decisions=max(0, _env_int("CHECKER_QA_FIRST_DECISIONS", 50)),
+        qa_every_referral_resolution=_env_bool("CHECKER_QA_EVERY_REFERRAL_RESOLUTION", True),
+        qa_flagged_approval_percent=_env_percent("CHECKER_QA_FLAGGED_APPROVAL_PERCENT", 50),
+        qa_seed=_env("CHECKER_QA_SEED", ""),
+        golden_one_in=max(0, _env_int("CHECKER_GOLDEN_ONE_IN", 0)),
     )
 
 

@@ -131,12 +131,17 @@ def start_demo_standins(*, port: int) -> None:
     )
 
 
+#: Sample cases the demo decides on first start, so the QA pages have a history to show.
+DEMO_HISTORY = 24
+
+
 def seed_sample_cases_if_empty() -> None:
-    """``checker-console seed --if-empty``: synthetic cases on the first run, none after."""
+    """``checker-console seed --if-empty --history 24``: synthetic cases on the first run (24
+    of them already decided, with QA replays and golden cases), none after."""
     from checker_console.cli import main as cli_main
 
     print("Adding synthetic sample cases if the console has none…", flush=True)
-    if cli_main(["seed", "--if-empty"]) != 0:
+    if cli_main(["seed", "--if-empty", "--history", str(DEMO_HISTORY)]) != 0:
         print("Some sample cases could not be generated; the console starts anyway.", flush=True)
 
 

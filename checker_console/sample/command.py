@@ -12,6 +12,7 @@ from checker_console.clock import utcnow
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.sample.cases import DEFAULT_DEFECT_SHARE
 from checker_console.sample.history import seed_history
+from checker_console.sample.qa_history import seed_qa_history
 from checker_console.sample.seeding import SeedSummary, seed_cases
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
@@ -58,6 +59,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "console has no decisions yet (default 21; 0 for none)",
     )
     parser.add_argument(
+        "--history",
+        type=_count,
+        default=0,
+        help="then decide this many as the demo checkers, with QA replays and golden cases",
+    )
+    parser.add_argument(
         "--if-empty",
         action="store_true",
         help="seed only if the console has no applications yet (used by the demo)",
@@ -91,6 +98,14 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"History: {history.cases:,} decided cases and {history.decisions:,} decisions "
             f"over the last {args.history_days} days, for the leads' dashboard."
+        )
+    qa_cases = getattr(args, "history", 0)
+    if qa_cases and not summary.refused:
+        with Session(engine, expire_on_commit=False) as session:
+            qa = seed_qa_history(session, cases=qa_cases, seed=args.seed)
+        print(
+            f"QA history: {qa.decided} decided ({qa.golden} golden), "
+            f"{qa.replayed} replayed by QA, {qa.ruled} disagreements ruled on."
         )
     return 1 if summary.refused else 0
 

@@ -344,3 +344,7 @@ class Erasure(SQLModel, table=True):
     erased_by: str = Field(max_length=64)
     dpo_reference: str = Field(max_length=100)
     reason: str = Field(max_length=1000)
+
+
+# Quality assurance tables live in their own module; importing it registers them with the rest.
+import checker_console.store.qa_models  # noqa: E402,F401

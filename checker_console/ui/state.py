@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from checker_console.domain.roles import CONSOLE_ROLES, LEAD
+from checker_console.domain.roles import CHECKER, CONSOLE_ROLES, LEAD, QA
 from checker_console.services.identity.authorization import authorize, refusal_message
 from checker_console.services.identity.sessions import (
     SignedInUser,
@@ -33,6 +33,9 @@ class SessionState(rx.State):
     sees_every_case: bool = False
     #: Shows the lead's navigation and buttons; every lead handler still checks on the server.
     is_lead: bool = False
+    #: Show the QA pages' links (QA reviewers and leads) and a checker's QA feedback link.
+    is_qa: bool = False
+    is_checker: bool = False
     #: Set when this browser asked for something its role may not do.
     refusal: str = ""
     demo_mode: bool = False
@@ -59,6 +62,19 @@ class SessionState(rx.State):
             return None
         return user
 
+    async def user_with_any_role(
+        self, roles: tuple[str, ...], *, handler: str
+    ) -> SignedInUser | None:
+        """Like :meth:`user_with_role`, for a handler any of ``roles`` may use."""
+        user = await self.signed_in_user()
+        if user is None:
+            return None
+        if user.has_any_role(roles):
+            return user
+        await run_service(authorize, user, roles[0], handler=handler)
+        self.refusal = refusal_message(roles[0])
+        return None
+
     def _show_user(self, user: SignedInUser | None) -> None:
         self.session_checked = True
         self.refusal = ""
@@ -69,6 +85,8 @@ class SessionState(rx.State):
         self.role_label = user.role_label if user else ""
         self.sees_every_case = bool(user and user.sees_every_case)
         self.is_lead = bool(user and LEAD in user.roles)
+        self.is_qa = bool(user and QA in user.roles)
+        self.is_checker = bool(user and CHECKER in user.roles)
 
     @rx.event
     async def check_session(self) -> None:

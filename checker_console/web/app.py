@@ -19,6 +19,7 @@ ROUTE_MODULES = (
     "checker_console.web.health",
     "checker_console.web.intake",
     "checker_console.web.images",
+    "checker_console.web.recorded_images",
     "checker_console.web.auth",
     "checker_console.web.oidc",
 )

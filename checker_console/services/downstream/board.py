@@ -86,6 +86,7 @@ def downstream_counts(session: Session) -> DownstreamCounts:
         session.exec(
             select(Application.status, func.count())
             .where(col(Application.status).in_(DOWNSTREAM_STATUSES))
+            .where(col(Application.is_golden).is_(False))  # golden cases never go downstream
             .group_by(Application.status)
         ).all()
     )
@@ -115,7 +116,10 @@ def list_unfinished_profiles(
         raise InvalidBoardQuery(f"Cannot show {show!r}: choose pending, failed or both.")
     if page < 1 or not 1 <= page_size <= 100:
         raise InvalidBoardQuery("Pages start at 1 and hold 1 to 100 cases.")
-    where = col(Application.status).in_(UNFINISHED[show])
+    # A golden approval stays "approved" for good: it never goes to CIM, so it is not waiting.
+    where = and_(
+        col(Application.status).in_(UNFINISHED[show]), col(Application.is_golden).is_(False)
+    )
     total = session.exec(select(func.count()).select_from(Application).where(where)).one()
     page = min(page, max(1, math.ceil(total / page_size)))
     request = and_(

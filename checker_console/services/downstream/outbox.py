@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 from checker_console.adapters.cim import CallRecord
 from checker_console.clock import utcnow
 from checker_console.store.db import is_postgres
-from checker_console.store.models import OutboxAttempt, OutboxMessage
+from checker_console.store.models import Application, OutboxAttempt, OutboxMessage
 
 MAX_RETRY_DELAY_S = 15 * 60
 
@@ -52,6 +52,22 @@ class OutboxKind(StrEnum):
     NOTIFY_PROFILE_CREATED = "notify_profile_created"
     NOTIFY_REJECTED_APPLICANT = "notify_rejected_applicant"
     NOTIFY_RA_REINVITE = "notify_ra_reinvite"
+
+
+class GoldenCaseRefused(Exception):
+    """A golden case (synthetic, known answer) must never reach CIM or Notify."""
+
+    def __init__(self, case_id: int | None) -> None:
+        super().__init__(
+            f"Case {case_id} is a golden case: the outbox never sends anything for it."
+        )
+        self.case_id = case_id
+
+
+def refuse_golden_case(case: Application | None) -> None:
+    """Raise :class:`GoldenCaseRefused` for a golden case: the one gate to the outside world."""
+    if case is not None and case.is_golden:
+        raise GoldenCaseRefused(case.id)
 
 
 def message_key(kind: OutboxKind | str, case_id: int) -> str:
@@ -102,6 +118,8 @@ def enqueue(
     ).first()
     if existing is not None:
         return existing
+    if application_id is not None:
+        refuse_golden_case(session.get(Application, application_id))
     when = now or utcnow()
     message = OutboxMessage(
         application_id=application_id,

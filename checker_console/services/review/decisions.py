@@ -7,6 +7,11 @@ and its outbox message are written together or not at all. Each first checks tha
 holds a live lease (``CaseNotLeasedToYou``), then the rules in ``domain/decisions.py``
 (``DecisionRefused``, whose message is what the checker reads); both are importable from here.
 
+A golden case (``Application.is_golden``) is decided like any other but writes no outbox
+message: it never reaches CIM or Notify, and the outbox refuses it anyway (``refuse_golden_case``).
+Every decision also records what the checker saw, and may be drawn for QA
+(``services/oversight/decision_record.py``), in the same transaction.
+
 Writes go in the order that keeps the audit chain's head row locked for the shortest time: the
 decision and outbox rows first, the transitions (which lock the head) last, then commit.
 """
@@ -32,8 +37,13 @@ from checker_console.domain.decisions import (
     require_four_eyes,
 )
 from checker_console.domain.lifecycle import CaseEvent
-from checker_console.services.downstream.outbox import OutboxKind, message_key
+from checker_console.services.downstream.outbox import (
+    OutboxKind,
+    message_key,
+    refuse_golden_case,
+)
 from checker_console.services.lifecycle import apply_transition
+from checker_console.services.oversight.decision_record import record_for_qa
 from checker_console.services.queue.claims import referrers_of
 from checker_console.services.queue.leases import CaseNotLeasedToYou, lock_leased_case
 from checker_console.services.unit_of_work import unit_of_work
@@ -79,6 +89,10 @@ def approve_case(
         decision = _record(
             session, case, checker_id, DecisionOutcome.APPROVED, now, checklist=answers
         )
+        record_for_qa(session, case, decision, now)
+        if case.is_golden:  # scored against its known answer; never reaches CIM or Notify
+            _transition(session, case, CaseEvent.APPROVE, checker_id, now, decision)
+            return _result(case, decision, None)
         outbox = _outbox(
             session,
             case,
@@ -122,12 +136,15 @@ def reject_case(
             applicant_message=message,
             internal_note=note,
         )
-        outbox = _outbox(
-            session,
-            case,
-            kind=OutboxKind.NOTIFY_REJECTED,
-            payload={"reasons": decision.reasons, "message": message},
-        )
+        outbox = None
+        if not case.is_golden:
+            outbox = _outbox(
+                session,
+                case,
+                kind=OutboxKind.NOTIFY_REJECTED,
+                payload={"reasons": decision.reasons, "message": message},
+            )
+        record_for_qa(session, case, decision, now)
         _transition(session, case, CaseEvent.REJECT, checker_id, now, decision)
         return _result(case, decision, outbox)
 
@@ -161,6 +178,7 @@ def refer_case(
             internal_note=clean_note,
         )
         case.referred_by = checker_id
+        record_for_qa(session, case, decision, now)
         _transition(session, case, CaseEvent.REFER, checker_id, now, decision)
         return _result(case, decision, None)
 
@@ -209,6 +227,7 @@ def _outbox(
     must fail whole rather than lean on a stale message.
     """
     assert case.id is not None
+    refuse_golden_case(case)
     message = OutboxMessage(
         application_id=case.id,
         kind=kind.value,

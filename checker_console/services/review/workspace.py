@@ -13,7 +13,7 @@ the image route, which checks access and audits each view.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, or_, select
 
@@ -55,6 +55,7 @@ __all__ = [
     "Tone",
     "Workspace",
     "WorkspaceImage",
+    "case_evidence",
     "earlier_attempt_ids",
     "open_workspace",
 ]
@@ -138,21 +139,8 @@ def open_workspace(
     with read_only(session):
         case = lock_leased_case(session, case_id=case_id, checker_id=checker_id, now=now)
         assert case.id is not None and case.lease_expires_at is not None
-        invitation = session.get(Invitation, case.invitation_id)
         organisation = session.get(Organisation, case.organisation_id)
-        documents = _documents(session, [case.id]).get(case.id, [])
-        photo_id = next((d for d in documents if d.kind in _PHOTO_ID_VALUES), None)
-        mrz, aids = photo_id_aids(photo_id.kind if photo_id else None, _mrz(photo_id), today)
-        invited = _invited_details(invitation)
-        comparison = compare_details(
-            invited,
-            PersonDetails(case.given_name, case.family_name, case.date_of_birth),
-            details_from_mrz(mrz, today=today) if mrz is not None else None,
-        )
-        aids += [
-            age_aid(invited.date_of_birth or case.date_of_birth, today),
-            existing_profile_aid(case.existing_profile_flag, case.existing_profile_uuid),
-        ]
+        documents, comparison, aids = case_evidence(session, case, today)
         selfie = next((d for d in documents if d.kind == DocumentKind.SELFIE), None)
         return Workspace(
             case_id=case.id,
@@ -178,6 +166,31 @@ def open_workspace(
             earlier_attempts=_earlier_attempts(session, case),
             checklist=checklist_lines(),
         )
+
+
+def case_evidence(
+    session: Session, case: Application, today: date
+) -> tuple[list[Document], Comparison, list[Aid]]:
+    """The images, the three-way comparison and the aids the workspace shows for ``case``.
+
+    The decision's QA snapshot (``services/oversight/snapshots.py``) records the same.
+    """
+    assert case.id is not None
+    invitation = session.get(Invitation, case.invitation_id)
+    documents = _documents(session, [case.id]).get(case.id, [])
+    photo_id = next((d for d in documents if d.kind in _PHOTO_ID_VALUES), None)
+    mrz, aids = photo_id_aids(photo_id.kind if photo_id else None, _mrz(photo_id), today)
+    invited = _invited_details(invitation)
+    comparison = compare_details(
+        invited,
+        PersonDetails(case.given_name, case.family_name, case.date_of_birth),
+        details_from_mrz(mrz, today=today) if mrz is not None else None,
+    )
+    aids += [
+        age_aid(invited.date_of_birth or case.date_of_birth, today),
+        existing_profile_aid(case.existing_profile_flag, case.existing_profile_uuid),
+    ]
+    return documents, comparison, aids
 
 
 _PHOTO_ID_VALUES = frozenset(kind.value for kind in PHOTO_ID_KINDS)

@@ -3,6 +3,9 @@ attempts. Mismatches are marked with a word and a symbol as well as colour."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from checker_console.ui.pages.review_state import ReviewState
@@ -44,17 +47,18 @@ def _comparison_row(row: rx.Var[ComparisonRowView]) -> rx.Component:
     )
 
 
-def comparison_table() -> rx.Component:
+def comparison_table(state: Any = ReviewState) -> rx.Component:
+    """``state`` holds ``comparison`` and ``mismatch_count`` (QA's replay passes its own)."""
     return rx.el.table(
         rx.el.caption(
             "Name and date of birth",
             rx.cond(
-                ReviewState.mismatch_count > 0,
+                state.mismatch_count > 0,
                 rx.el.strong(
                     " – ",
-                    ReviewState.mismatch_count.to_string(),
+                    state.mismatch_count.to_string(),
                     " mismatch",
-                    rx.cond(ReviewState.mismatch_count > 1, "es", ""),
+                    rx.cond(state.mismatch_count > 1, "es", ""),
                     class_name="compare__count",
                 ),
                 rx.el.span(" – all match", class_name="compare__ok"),
@@ -68,7 +72,7 @@ def comparison_table() -> rx.Component:
                 rx.el.th("Document (MRZ)", scope="col"),
             )
         ),
-        rx.el.tbody(rx.foreach(ReviewState.comparison, _comparison_row)),
+        rx.el.tbody(rx.foreach(state.comparison, _comparison_row)),
         class_name="compare",
         id="comparison",
     )
@@ -82,22 +86,31 @@ def _aid(aid: rx.Var[AidView]) -> rx.Component:
     )
 
 
-def aids_list() -> rx.Component:
+def aids_list(state: Any = ReviewState) -> rx.Component:
     return rx.el.ul(
-        rx.foreach(ReviewState.aids, _aid),
+        rx.foreach(state.aids, _aid),
         class_name="aids",
         aria_label="System findings (aids, not decisions)",
     )
 
 
 def thumbnail_button(image: rx.Var[ImageView]) -> rx.Component:
-    selected = ReviewState.left_key == image.key
+    return _thumbnail_button(image, ReviewState)
+
+
+def thumbnail_button_for(state: Any) -> Callable[[rx.Var[ImageView]], rx.Component]:
+    """Thumbnails for another page's state with ``left_key`` and ``show_document`` (QA replay)."""
+    return lambda image: _thumbnail_button(image, state)
+
+
+def _thumbnail_button(image: rx.Var[ImageView], state: Any) -> rx.Component:
+    selected = state.left_key == image.key
     return rx.el.li(
         rx.el.button(
             rx.el.img(src=image.thumbnail_url, alt="", width="64", height="44"),
             rx.el.span(image.label, class_name="thumbs__label"),
             type="button",
-            on_click=ReviewState.show_document(image.key),
+            on_click=state.show_document(image.key),
             aria_pressed=rx.cond(selected, "true", "false"),
             aria_label=rx.cond(selected, image.label + " (showing)", "Show " + image.label),
             class_name="thumbs__button",

@@ -7,21 +7,23 @@ and in a summary at the top that takes focus, as the NHS design system asks.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from checker_console.ui.pages.review_state import ReviewState
 from checker_console.ui.pages.review_views import ChecklistRowView, ErrorView, ReasonView
 
 
-def error_summary() -> rx.Component:
+def error_summary(state: Any = ReviewState) -> rx.Component:
     def line(error: rx.Var[ErrorView]) -> rx.Component:
         return rx.el.li(rx.el.a(error.message, href="#" + error.target))
 
     return rx.cond(
-        ReviewState.errors.length() > 0,
+        state.errors.length() > 0,
         rx.el.div(
             rx.el.h2("There is a problem", class_name="error-summary__title"),
-            rx.el.ul(rx.foreach(ReviewState.errors, line), class_name="error-summary__list"),
+            rx.el.ul(rx.foreach(state.errors, line), class_name="error-summary__list"),
             class_name="error-summary error-summary--dense",
             role="alert",
             id="error-summary",
@@ -43,7 +45,7 @@ def _field_error(message: rx.Var[str], error_id: str) -> rx.Component:
     )
 
 
-def _shortcut_checkbox(
+def shortcut_checkbox(
     *,
     box_id: rx.Var[str],
     checked: rx.Var[bool],
@@ -73,36 +75,40 @@ def _shortcut_checkbox(
     )
 
 
-def _checklist_item(row: rx.Var[ChecklistRowView]) -> rx.Component:
-    return _shortcut_checkbox(
+def _checklist_item(row: rx.Var[ChecklistRowView], state: Any) -> rx.Component:
+    return shortcut_checkbox(
         box_id="check-" + row.key,
         checked=row.checked,
-        on_change=ReviewState.toggle_item(row.key),
+        on_change=state.toggle_item(row.key),
         shortcut=row.shortcut,
         text=row.text,
     )
 
 
-def checklist() -> rx.Component:
+def checklist(state: Any = ReviewState) -> rx.Component:
+    """The checklist of ``state`` (a ``DecisionForm``): the review page's, or QA's replay."""
     return rx.el.fieldset(
         rx.el.legend(
             "Checklist ",
             rx.el.span(
-                ReviewState.checked_count.to_string(), " of 8 confirmed", class_name="check__count"
+                state.checked_count.to_string(), " of 8 confirmed", class_name="check__count"
             ),
         ),
-        _field_error(ReviewState.error_for_checklist, "checklist-error"),
-        rx.el.ul(rx.foreach(ReviewState.checklist, _checklist_item), class_name="checks"),
+        _field_error(state.error_for_checklist, "checklist-error"),
+        rx.el.ul(
+            rx.foreach(state.checklist, lambda row: _checklist_item(row, state)),
+            class_name="checks",
+        ),
         id="checklist",
         tab_index=-1,
         class_name=rx.cond(
-            ReviewState.error_for_checklist != "", "checklist checklist--error", "checklist"
+            state.error_for_checklist != "", "checklist checklist--error", "checklist"
         ),
     )
 
 
 def _reason(reason: rx.Var[ReasonView]) -> rx.Component:
-    return _shortcut_checkbox(
+    return shortcut_checkbox(
         box_id="reason-" + reason.code,
         checked=reason.checked,
         on_change=ReviewState.toggle_reason(reason.code),

@@ -22,8 +22,12 @@ NAVIGATION = (("queue", "Queue", "/queue"), ("cases", "Cases", "/cases"))
 LEAD_NAVIGATION = (
     ("dashboard", "Dashboard", "/dashboard"),
     ("downstream", "Profiles", "/downstream"),
+    ("adjudication", "Adjudication", "/qa/adjudication"),
     ("retention", "Retention", "/retention"),
 )
+#: Shown to QA reviewers and team leads; a checker sees their own QA feedback instead.
+QA_NAVIGATION = (("qa", "QA", "/qa"), ("agreement", "Agreement", "/qa/agreement"))
+CHECKER_QA_NAVIGATION = (("feedback", "QA feedback", "/qa/feedback"),)
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,14 @@ def _navigation(section: str) -> rx.Component:
     items += [
         rx.cond(SessionState.is_lead, _navigation_item(key, label, route, section))
         for key, label, route in LEAD_NAVIGATION
+    ]
+    items += [
+        rx.cond(SessionState.is_qa | SessionState.is_lead, _navigation_item(*item, section))
+        for item in QA_NAVIGATION
+    ]
+    items += [
+        rx.cond(SessionState.is_checker, _navigation_item(*item, section))
+        for item in CHECKER_QA_NAVIGATION
     ]
     return rx.el.nav(
         rx.el.div(rx.el.ul(*items, class_name="nav__list"), class_name="nav__inner"),

@@ -13,6 +13,7 @@ from reflex.vars.base import Var
 _VIEWER_LIBRARY = rx.asset("image_viewer.jsx", shared=True).importable_path
 _SHORTCUTS_LIBRARY = rx.asset("shortcuts.jsx", shared=True).importable_path
 _HEARTBEAT_LIBRARY = rx.asset("heartbeat.jsx", shared=True).importable_path
+_TRAIL_LIBRARY = rx.asset("viewing_trail.jsx", shared=True).importable_path
 
 
 class ImageViewer(rx.Component):
@@ -59,7 +60,19 @@ class Heartbeat(rx.Component):
     on_beat: rx.EventHandler[rx.event.no_args_event_spec]
 
 
+class ViewingTrail(rx.Component):
+    """Sends how the checker looked at the images, a batch at a time (see viewing_trail.jsx)."""
+
+    library = _TRAIL_LIBRARY
+    tag = "ViewingTrail"
+
+    case_id: Var[int]
+    flush_seconds: Var[int]
+    on_batch: rx.EventHandler[lambda events: [events]]
+
+
 image_viewer = ImageViewer.create
 image_prefetch = ImagePrefetch.create
 keyboard_shortcuts = KeyboardShortcuts.create
 heartbeat = Heartbeat.create
+viewing_trail = ViewingTrail.create

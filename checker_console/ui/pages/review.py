@@ -20,6 +20,7 @@ from checker_console.ui.components.viewer import (
     image_prefetch,
     image_viewer,
     keyboard_shortcuts,
+    viewing_trail,
 )
 from checker_console.ui.pages.review_state import HEADING_ID, ReviewState
 
@@ -127,6 +128,9 @@ def _workspace() -> rx.Component:
             class_name="workspace__grid",
         ),
         heartbeat(interval_ms=ReviewState.heartbeat_ms, on_beat=ReviewState.heartbeat),
+        viewing_trail(
+            case_id=ReviewState.case_id, flush_seconds=15, on_batch=ReviewState.note_viewing
+        ),
         class_name="workspace",
     )
 

@@ -18,6 +18,7 @@ import reflex as rx
 
 from checker_console.domain.roles import CHECKER, LEAD
 from checker_console.services.identity.sessions import SignedInUser
+from checker_console.services.oversight.viewing_trail import BadTrail, record_viewing
 from checker_console.services.queue.claims import claim_next_case
 from checker_console.services.queue.leases import expire_leases, release_case, renew_lease
 from checker_console.services.queue.reservations import reserve_next_case
@@ -202,6 +203,17 @@ class ReviewState(DecisionForm, SessionState):
             return
         self.held_text = lease_text(until)
         await self._reserve_next(user)
+
+    @rx.event
+    async def note_viewing(self, events: list[dict[str, Any]]) -> None:
+        """A batch of how the checker looked at the images, kept for QA (never shown here)."""
+        user = await self.signed_in_user()
+        if user is None or not self.has_case or not isinstance(events, list):
+            return
+        with contextlib.suppress(CaseNotLeasedToYou, BadTrail):
+            await run_service(
+                record_viewing, case_id=self.case_id, checker_id=user.user_id, events=events
+            )
 
     @rx.event
     def show_document(self, key: str) -> None:
