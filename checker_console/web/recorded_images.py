@@ -17,9 +17,11 @@ from starlette.routing import Route
 from checker_console.adapters.blobs import BlobNotFound, blob_key, get_blob_store
 from checker_console.domain.roles import LEAD, QA
 from checker_console.services.audit import append_audit
+from checker_console.services.cases.listing import images_deleted_notice
 from checker_console.services.identity.sessions import SESSION_COOKIE, resolve_session
 from checker_console.services.oversight.replay import replay_allowed
 from checker_console.store.db import session_scope
+from checker_console.store.models import Application
 
 _PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -51,6 +53,12 @@ def _load(cookie_value: str | None, sample_id: int, sha256: str) -> tuple[int, b
                 "not_in_replay",
                 "That image is not part of this replay, or you made this decision.",
             )
+        case = session.get(Application, case_id)
+        deleted = case and images_deleted_notice(
+            images_purged_at=case.images_purged_at, erased_at=case.erased_at
+        )
+        if deleted:
+            return refused(410, "images_deleted", f"{deleted}.")
         try:
             data = get_blob_store().get(sha256)
         except BlobNotFound:

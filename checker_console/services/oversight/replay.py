@@ -29,11 +29,12 @@ from checker_console.domain.decisions import (
 )
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.services.audit import append_audit
+from checker_console.services.cases.listing import images_deleted_notice
 from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.oversight.snapshots import RecordedImage, recorded_images
 from checker_console.services.oversight.viewing_trail import TrailLine, trail_for
 from checker_console.services.unit_of_work import read_only, unit_of_work
-from checker_console.store.models import Decision
+from checker_console.store.models import Application, Decision
 from checker_console.store.qa_models import DecisionSnapshot, QaSample, QaVerdict
 
 __all__ = [
@@ -75,6 +76,8 @@ class ReplayMaterial:
     #: [{key, shortcut, text}]: as presented, with nothing ticked.
     checklist: list[dict[str, Any]]
     has_verdict: bool
+    #: "Images deleted on … under the retention policy" once purged or erased; else "".
+    images_deleted: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,16 @@ def open_replay(session: Session, *, sample_id: int, reviewer_id: str) -> Replay
                 for line in snapshot.checklist
             ],
             has_verdict=has_verdict,
+            images_deleted=_images_deleted(session, sample.application_id),
         )
+
+
+def _images_deleted(session: Session, case_id: int) -> str:
+    case = session.get(Application, case_id)
+    if case is None:
+        return ""
+    notice = images_deleted_notice(images_purged_at=case.images_purged_at, erased_at=case.erased_at)
+    return notice or ""
 
 
 def record_verdict(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from checker_console.adapters.blobs import BlobStore
 from checker_console.clock import utcnow
@@ -38,6 +38,7 @@ from checker_console.domain.retention import (
 from checker_console.services.audit import append_audit
 from checker_console.services.unit_of_work import fresh, unit_of_work
 from checker_console.store.models import Application, Decision, Document, Invitation
+from checker_console.store.qa_models import QaSample, QaVerdict
 
 SYSTEM = "system"
 
@@ -123,8 +124,23 @@ def _candidates(policy: RetentionPolicy, now: datetime) -> SelectOfScalar[Applic
         .where(col(Application.erased_at).is_(None))
         .where(col(Application.is_golden).is_(False))
         .where(col(Application.decided_at) <= now - policy.shortest)
+        .where(col(Application.id).not_in(_held_for_qa()))
         .order_by(col(Application.decided_at), col(Application.id))
     )
+
+
+def _held_for_qa() -> Select[tuple[int]]:
+    """Cases whose QA is not over: drawn and not yet replayed, or a disagreement not yet ruled.
+
+    QA replays exactly the images the checker saw, so they outlive the window until then.
+    """
+    waiting = select(col(QaSample.application_id)).where(col(QaSample.status) == "waiting")
+    unruled = (
+        select(col(QaSample.application_id))
+        .join(QaVerdict, col(QaVerdict.sample_id) == col(QaSample.id))
+        .where(col(QaVerdict.adjudication) == "waiting")
+    )
+    return waiting.union(unruled)  # type: ignore[return-value]
 
 
 def _due(

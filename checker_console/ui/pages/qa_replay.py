@@ -191,7 +191,16 @@ def _replay() -> rx.Component:
             class_name="case-bar",
         ),
         rx.el.div(
-            _images(),
+            rx.cond(
+                ReplayState.images_deleted != "",
+                rx.el.p(
+                    ReplayState.images_deleted,
+                    ". The recorded details and aids are below; the images cannot be replayed.",
+                    id="images-deleted",
+                    class_name="inset",
+                ),
+                _images(),
+            ),
             rx.el.section(
                 error_summary(state),
                 rx.el.p(

@@ -99,6 +99,7 @@ class ReplayState(DecisionForm, SessionState):
     aids: list[AidView] = []
     link_zoom: bool = True
     note: str = ""
+    images_deleted: str = ""
     # Filled only after QA's verdict.
     checker_name: str = ""
     agrees: bool = False
@@ -142,6 +143,7 @@ class ReplayState(DecisionForm, SessionState):
         self.case_id, self.sample_id = material.case_id, material.sample_id
         self.facts = [f"{f['label']}: {f['value']}" for f in material.facts if f["value"]]
         self.documents, self.selfie = _images(material)
+        self.images_deleted = material.images_deleted
         self.left_key = self.documents[0].key if self.documents else ""
         self.comparison = [ComparisonRowView(**row) for row in material.data_rows]
         self.mismatch_count = sum(1 for row in material.data_rows if row["mismatch"])
