@@ -112,6 +112,12 @@ class Settings:
     prefetch: bool = True
     #: How long a reservation lives without a heartbeat renewing it.
     reservation_seconds: int = 150
+    # The face-similarity aid (services/review/face_match.py). Biometric processing: a real
+    # deployment turns it on only once its DPIA allows it.
+    #: Compare the photo ID's face with the selfie's in the background, and show the aid.
+    face_match: bool = False
+    #: How long the background comparer waits when nothing is waiting to be compared.
+    face_match_poll_seconds: int = 5
 
     @property
     def is_sqlite(self) -> bool:
@@ -179,6 +185,8 @@ def load_settings() -> Settings:
         heartbeat_seconds=_env_int("CHECKER_HEARTBEAT_SECONDS", 60),
         prefetch=_env_bool("CHECKER_PREFETCH", True),
         reservation_seconds=_env_int("CHECKER_RESERVATION_SECONDS", 150),
+        face_match=_env_bool("CHECKER_FACE_MATCH", _env_bool("CHECKER_DEMO_MODE", True)),
+        face_match_poll_seconds=_env_int("CHECKER_FACE_MATCH_POLL_SECONDS", 5),
     )
 
 

@@ -13,6 +13,7 @@ import signal
 import threading
 
 from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
+from checker_console.services.review.face_match import FaceMatcher
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
 from checker_console.store.migrate import migrate
@@ -36,6 +37,12 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    # The face-similarity aid is compared here in scale mode (CHECKER_FACE_MATCH).
+    faces = (
+        FaceMatcher(settings.face_match_poll_seconds).start()
+        if settings.face_match and not args.once
+        else None
+    )
     stats = run_worker_loop(
         stop,
         engine=engine,
@@ -44,5 +51,7 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         once=args.once,
     )
+    if faces is not None:
+        faces.stop()
     print(f"worker finished: {stats.claimed} messages claimed, {stats.finished} handled")
     return 0

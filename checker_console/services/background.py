@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 
 from checker_console.services.downstream.worker import start_background_worker
 from checker_console.services.queue.leases import expire_leases
+from checker_console.services.review.face_match import FaceMatcher
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import session_scope
 
@@ -51,13 +52,20 @@ class LeaseSweeper:
 
 @asynccontextmanager
 async def embedded_background(settings: Settings | None = None) -> AsyncIterator[None]:
-    """Run the lease sweeper, and the outbox worker if settings ask, while the app runs."""
+    """Run the lease sweeper, and the outbox worker and face comparer if settings ask."""
     settings = settings or get_settings()
     sweeper = LeaseSweeper().start()
     worker = start_background_worker(settings) if settings.embedded_worker else None
+    faces = (
+        FaceMatcher(settings.face_match_poll_seconds).start()
+        if settings.face_match and settings.embedded_worker
+        else None
+    )
     try:
         yield
     finally:
         sweeper.stop()
+        if faces is not None:
+            faces.stop()
         if worker is not None:
             worker.stop(timeout_s=10)

@@ -44,6 +44,7 @@ from checker_console.services.review.aids import (
     existing_profile_aid,
     photo_id_aids,
 )
+from checker_console.services.review.face_view import FaceMatchView, face_match_for
 from checker_console.services.unit_of_work import read_only
 from checker_console.store.models import Application, Decision, Document, Invitation, Organisation
 
@@ -117,6 +118,8 @@ class Workspace:
     aids: list[Aid]
     earlier_attempts: list[EarlierAttempt]
     checklist: list[ChecklistLine]
+    #: The face-similarity aid with both face crops; None when off or not computed yet.
+    face_match: FaceMatchView | None = None
 
     def is_overdue(self, now: datetime) -> bool:
         return self.sla_due_at < now
@@ -154,6 +157,8 @@ def open_workspace(
             existing_profile_aid(case.existing_profile_flag, case.existing_profile_uuid),
         ]
         selfie = next((d for d in documents if d.kind == DocumentKind.SELFIE), None)
+        face_match = face_match_for(session, case.id)
+        aids += [face_match.aid] if face_match else []
         return Workspace(
             case_id=case.id,
             status=case.status,
@@ -177,6 +182,7 @@ def open_workspace(
             aids=aids,
             earlier_attempts=_earlier_attempts(session, case),
             checklist=checklist_lines(),
+            face_match=face_match,
         )
 
 
