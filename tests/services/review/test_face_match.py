@@ -7,7 +7,7 @@ import random
 from datetime import date
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -187,3 +187,39 @@ def test_with_the_aid_turned_off_the_workspace_gets_no_face_aid(
     get_settings.cache_clear()
     with Session(engine) as fresh:
         assert face_match_for(fresh, case_id) is None
+
+
+def test_a_selfie_with_a_second_person_in_shot_could_not_be_compared(
+    engine: Engine, session: Session, blobs: LocalBlobStore, pictures: dict[str, bytes],
+) -> None:  # fmt: skip
+    rng = random.Random(5)
+    two = Image.new("RGB", (1200, 800), (230, 230, 226))
+    for left, face in ((0, random_face(rng, sex="F")), (600, random_face(rng, sex="M"))):
+        two.paste(draw_selfie(rng, face).resize((600, 800)), (left, 0))
+    case_id = _case_with(session, blobs, pictures["photo_id"], _preview(two))
+
+    row = compute_face_match(case_id, engine=get_face_engine(), db=engine, blobs=blobs)
+
+    assert (row.band, row.problem, row.problem_picture) == (
+        Band.COULD_NOT_COMPARE, Problem.SECOND_PERSON, "selfie",
+    )  # fmt: skip
+    assert row.selfie_faces == 2
+
+
+def test_a_blurred_photo_id_is_too_poor_to_compare_rather_than_low_similarity(
+    engine: Engine, session: Session, blobs: LocalBlobStore, pictures: dict[str, bytes],
+    face_aid_on: None,
+) -> None:  # fmt: skip
+    with Image.open(io.BytesIO(pictures["photo_id"])) as sharp:
+        blurred = _preview(sharp.filter(ImageFilter.GaussianBlur(2)))
+    case_id = _case_with(session, blobs, blurred, pictures["selfie"])
+
+    row = compute_face_match(case_id, engine=get_face_engine(), db=engine, blobs=blobs)
+
+    assert (row.band, row.problem, row.problem_picture) == (
+        Band.TOO_POOR, Problem.BLURRED, "photo_id",
+    )  # fmt: skip
+    assert row.distance is None and row.photo_id_box is not None
+    with Session(engine) as fresh:
+        view = face_match_for(fresh, case_id)
+    assert view is not None and "too poor to compare" in view.aid.text
