@@ -6,9 +6,8 @@ its band (``domain.face_similarity``), or why the faces could not be compared, w
 boxes, the quality measures and the model version. The descriptors are not kept.
 
 The pictures are the previews intake made (metadata already stripped); nothing leaves the
-deployment. The face crops the workspace shows are cut from the same previews at request time
-by the image route (``face_crop``), each scaled so the face is the same width: the two faces
-side by side at one scale.
+deployment. Reading the stored result, and the face crops the workspace shows, is
+``face_view.py``.
 
 Biometric processing needs a DPIA: ``CHECKER_FACE_MATCH=0`` turns all of this off, and the
 workspace then shows no face aid at all.
