@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.adapters.faces import Face, FaceEngine, Picture, distance
@@ -116,7 +116,7 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
     policy = ImagePolicy.from_settings(settings)
     faces = RecordingEngine()
     with Session(engine) as session:
-        cases = session.exec(select(Application.id).order_by(Application.id)).all()
+        cases = session.exec(select(Application.id).order_by(col(Application.id))).all()
         truth = {t.application_id: t.defects for t in session.exec(select(SampleTruth))}
     found = {Picture.PHOTO_ID: 0, Picture.SELFIE: 0}
     main_faces: list[tuple[int, Face | None, Face | None]] = []
@@ -147,7 +147,8 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
             file=sys.stderr,
             flush=True,
         )
-    same, different = [], []
+    same: list[float] = []
+    different: list[float] = []
     for index, (case_id, id_face, selfie_face) in enumerate(main_faces):
         if id_face and selfie_face:
             pair = distance(id_face.descriptor, selfie_face.descriptor)

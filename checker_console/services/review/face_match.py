@@ -103,6 +103,7 @@ def _faces_in(
 
 
 def compare_faces(
+    application_id: int,
     photo_id: Document | None,
     selfie: Document | None,
     *,
@@ -138,7 +139,7 @@ def compare_faces(
     id_main = id_faces[0] if id_faces else None
     selfie_main = selfie_faces[0] if selfie_faces else None
     return FaceMatch(
-        application_id=(photo_id or selfie).application_id if (photo_id or selfie) else 0,
+        application_id=application_id,
         band=band.value,
         distance=value,
         problem=problem.value if problem else None,
@@ -174,8 +175,7 @@ def compute_face_match(
         if stored is not None:
             return stored
         photo_id, selfie = pictures_for(session, application_id)
-    row = compare_faces(photo_id, selfie, engine=engine, blobs=blobs)
-    row.application_id = application_id
+    row = compare_faces(application_id, photo_id, selfie, engine=engine, blobs=blobs)
     try:
         with session_scope(db) as session:
             session.add(row)

@@ -26,7 +26,7 @@ def _crop(src: rx.Var[str], label: str) -> rx.Component:
             ),
             rx.el.div("No face found", class_name="faces__none"),
         ),
-        rx.el.figcaption(label.capitalize()),
+        rx.el.figcaption(label[0].upper() + label[1:]),
         class_name="faces__crop",
     )
 
