@@ -45,13 +45,19 @@ _TONES = {
 }
 
 
+#: What the workspace says when the background comparer has not reached this case yet.
+NOT_YET = (
+    "Aid: face similarity has not been worked out for this case yet. Compare the faces yourself."
+)
+
+
 def face_match_for(session: Session, application_id: int) -> FaceMatchView | None:
-    """The stored comparison for the workspace; None when the aid is off or not computed yet."""
+    """The stored comparison for the workspace (or a "not yet" aid); None when the aid is off."""
     if not get_settings().face_match:
         return None
     row = session.get(FaceMatch, application_id)
     if row is None:
-        return None
+        return FaceMatchView("pending", None, Aid(Tone.INFO, NOT_YET), None, None, "")
     band = Band(row.band)
     text = aid_text(
         band,

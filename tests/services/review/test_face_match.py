@@ -223,3 +223,17 @@ def test_a_blurred_photo_id_is_too_poor_to_compare_rather_than_low_similarity(
     with Session(engine) as fresh:
         view = face_match_for(fresh, case_id)
     assert view is not None and "too poor to compare" in view.aid.text
+
+
+def test_a_case_not_compared_yet_says_so_rather_than_showing_nothing(
+    engine: Engine, session: Session, blobs: LocalBlobStore, pictures: dict[str, bytes],
+    face_aid_on: None,
+) -> None:  # fmt: skip
+    case_id = _case_with(session, blobs, pictures["photo_id"], pictures["selfie"])
+
+    with Session(engine) as fresh:
+        view = face_match_for(fresh, case_id)
+
+    assert view is not None and view.band == "pending"
+    assert view.aid.text.startswith("Aid: face similarity has not been worked out")
+    assert view.photo_id_crop_url is None and view.selfie_crop_url is None
