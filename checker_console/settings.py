@@ -144,6 +144,12 @@ class Settings:
     qa_seed: str = ""
     #: One golden case in this many cases in the live queue; 0 turns golden cases off.
     golden_one_in: int = 0
+    # The face-similarity aid (services/review/face_match.py). Biometric processing: a real
+    # deployment turns it on only once its DPIA allows it.
+    #: Compare the photo ID's face with the selfie's in the background, and show the aid.
+    face_match: bool = False
+    #: How long the background comparer waits when nothing is waiting to be compared.
+    face_match_poll_seconds: int = 5
 
     @property
     def is_sqlite(self) -> bool:
@@ -224,6 +230,8 @@ def load_settings() -> Settings:
         qa_flagged_approval_percent=_env_percent("CHECKER_QA_FLAGGED_APPROVAL_PERCENT", 50),
         qa_seed=_env("CHECKER_QA_SEED", ""),
         golden_one_in=max(0, _env_int("CHECKER_GOLDEN_ONE_IN", 0)),
+        face_match=_env_bool("CHECKER_FACE_MATCH", _env_bool("CHECKER_DEMO_MODE", True)),
+        face_match_poll_seconds=_env_int("CHECKER_FACE_MATCH_POLL_SECONDS", 5),
     )
 
 

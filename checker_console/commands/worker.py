@@ -15,6 +15,7 @@ import threading
 
 from checker_console.services.background import retention_purger
 from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
+from checker_console.services.review.face_match import FaceMatcher
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
 from checker_console.store.migrate import migrate
@@ -39,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     purger = None if args.once else retention_purger(settings).start()
+    # The face-similarity aid is compared here in scale mode (CHECKER_FACE_MATCH).
+    faces = (
+        FaceMatcher(settings.face_match_poll_seconds).start()
+        if settings.face_match and not args.once
+        else None
+    )
     stats = run_worker_loop(
         stop,
         engine=engine,
@@ -49,5 +56,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if purger is not None:
         purger.stop()
+    if faces is not None:
+        faces.stop()
     print(f"worker finished: {stats.claimed} messages claimed, {stats.finished} handled")
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 Colour = tuple[int, int, int]
 
@@ -147,11 +147,53 @@ def draw_face(
         draw.ellipse(box(cx + side * rx * 0.98, cy + ry * 0.05, rx * 0.14, ry * 0.2), fill=skin)
     # The head, with a slightly darker rim.
     draw.ellipse(box(cx, cy, rx, ry), fill=skin, outline=_shade(skin, 0.8), width=max(1, w // 300))
+    _shade_head(image, face, cx, cy, rx, ry)
     _draw_hair_top(draw, face, cx, cy, rx, ry, hair)
     _draw_features(draw, face, cx, cy, rx, ry, w)
     if supersample > 1:
         image = image.resize(size, Image.Resampling.LANCZOS)
     return image
+
+
+def _shade_head(
+    image: Image.Image, face: FaceParams, cx: float, cy: float, rx: float, ry: float
+) -> None:
+    """Light and shadow on the head: sockets round the eyes, the sides of the nose, under the
+    nose, lip and chin, and a fall-off towards the edge, as a face lit from the front shows.
+
+    A flat disc with features on it does not look like a face to a face detector; these soft
+    shadows are what makes it read as one. The shadow mask is low-frequency, so it is drawn at a
+    quarter of the size and scaled up.
+    """
+    k = 4
+    w, h = image.size
+    small = (max(1, w // k), max(1, h // k))
+    mask = Image.new("L", small, 0)
+    draw = ImageDraw.Draw(mask)
+
+    def oval(x: float, y: float, half_w: float, half_h: float, value: int) -> None:
+        draw.ellipse(
+            ((x - half_w) / k, (y - half_h) / k, (x + half_w) / k, (y + half_h) / k), fill=value
+        )
+
+    head = Image.new("L", small, 0)
+    ImageDraw.Draw(head).ellipse(
+        ((cx - rx) / k, (cy - ry) / k, (cx + rx) / k, (cy + ry) / k), fill=255
+    )
+    draw.rectangle((0, 0, small[0], small[1]), fill=185)
+    oval(cx, cy + ry * 0.05, rx * 0.78, ry * 0.85, 0)  # the lit middle of the face
+    eye_y = cy - ry * 0.05
+    for side in (-1, 1):
+        oval(cx + side * face.eye_spacing * rx, eye_y, rx * 0.3, ry * 0.17, 235)  # eye sockets
+        oval(cx + side * rx * 0.11, eye_y + ry * 0.22, rx * 0.05, ry * 0.2, 160)  # nose sides
+    nose_bottom = eye_y + ry * (0.05 + face.nose_length * 2)
+    oval(cx, nose_bottom + ry * 0.05, rx * 0.16, ry * 0.05, 170)  # under the nose
+    oval(cx, nose_bottom + ry * 0.36, rx * 0.22, ry * 0.06, 110)  # under the lower lip
+    blur = max(1.0, rx / k * 0.09)
+    mask = mask.filter(ImageFilter.GaussianBlur(blur))
+    mask = ImageChops.multiply(mask, head).resize((w, h), Image.Resampling.BILINEAR)
+    shadow = Image.new("RGB", (w, h), _shade(SKIN_TONES[face.skin], 0.55))
+    image.paste(shadow, (0, 0), mask)
 
 
 def _draw_hair_top(
@@ -198,7 +240,7 @@ def _draw_features(
     brow = _shade(HAIR_COLOURS[face.hair_colour], 0.8)
     for side in (-1, 1):
         ex = cx + side * eye_dx
-        draw.ellipse((ex - eye_w, eye_y - eye_h, ex + eye_w, eye_y + eye_h), fill=(245, 245, 240))
+        draw.ellipse((ex - eye_w, eye_y - eye_h, ex + eye_w, eye_y + eye_h), fill=(228, 224, 216))
         iris_r = eye_h * 0.95
         draw.ellipse(
             (ex - iris_r, eye_y - iris_r, ex + iris_r, eye_y + iris_r), fill=IRIS_COLOURS[face.iris]

@@ -18,6 +18,7 @@ from checker_console.services.downstream.worker import start_background_worker
 from checker_console.services.queue.leases import expire_leases
 from checker_console.services.retention.policy import policy_in_force
 from checker_console.services.retention.purge import purge
+from checker_console.services.review.face_match import FaceMatcher
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import session_scope
 
@@ -85,13 +86,16 @@ def retention_purger(settings: Settings) -> PeriodicJob:
 
 @asynccontextmanager
 async def embedded_background(settings: Settings | None = None) -> AsyncIterator[None]:
-    """Run the lease sweeper, and with the embedded worker the outbox and purge, while it runs."""
+    """Run the lease sweeper, and with the embedded worker the outbox, the purge and the face
+    comparer (if settings ask), while the app runs."""
     settings = settings or get_settings()
-    jobs = [lease_sweeper().start()]
+    jobs: list[PeriodicJob | FaceMatcher] = [lease_sweeper().start()]
     worker = None
     if settings.embedded_worker:
         worker = start_background_worker(settings)
         jobs.append(retention_purger(settings).start())
+        if settings.face_match:
+            jobs.append(FaceMatcher(settings.face_match_poll_seconds).start())
     try:
         yield
     finally:

@@ -221,6 +221,11 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
 .aid--ok .aid__icon {{ background: #007f3b; border-radius: 50%; }}
 .aid--warning .aid__icon {{ background: #d5281b; }}
 .aid--warning {{ font-weight: bold; }}
+.faces {{ display: flex; gap: 8px; margin: 4px 0 0; }}
+.faces__crop {{ margin: 0; font-size: 0.75rem; text-align: center; }}
+.faces__img, .faces__none {{ display: block; width: 88px; height: 88px;
+  border: 1px solid #aeb7bd; }}
+.faces__none {{ display: flex; align-items: center; justify-content: center; background: #f0f4f5; }}
 .aid--info .aid__icon {{ background: {NHS_BLUE}; border-radius: 50%; font-style: italic; }}
 .earlier {{ border-left: 4px solid #aeb7bd; padding-left: 8px; margin-bottom: 8px; }}
 .earlier__heading {{ font-size: 0.875rem; margin: 0; }}

@@ -1,11 +1,13 @@
 """``GET /images/{document_id}/{variant}``: identity images, only to people allowed to see them.
 
 The one way a browser gets an identity image. It serves the re-encoded ``preview`` or
-``thumbnail`` (metadata stripped), never the original upload. Each request checks the HttpOnly
-session cookie, the role and the access rule (a lead or QA reviewer may view any case; a checker
-only the case leased to them), and writes an audit event for every view and every refusal of a
-signed-in user. Requests without a live session are answered 401 and not audited: there is no
-one to attribute them to, and auditing them would let anyone write to the audit log.
+``thumbnail`` (metadata stripped), or ``face``: the face the face-similarity aid found, cut
+from the preview at a fixed scale (``services/review/face_match.py``); never the original
+upload. Each request checks the HttpOnly session cookie, the role and the access rule (a lead
+or QA reviewer may view any case; a checker only the case leased to them), and writes an audit
+event for every view and every refusal of a signed-in user. Requests without a live session are
+answered 401 and not audited: there is no one to attribute them to, and auditing them would let
+anyone write to the audit log.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from checker_console.services.identity.sessions import (
     resolve_session,
 )
 from checker_console.services.queue.reservations import reservation_is_held
+from checker_console.services.review.face_view import face_box, face_crop
 from checker_console.services.review.workspace import may_view_as_earlier_attempt
 from checker_console.store.db import session_scope
 from checker_console.store.models import Application, Document
 
-VARIANTS = ("preview", "thumbnail")
+VARIANTS = ("preview", "thumbnail", "face")
 
 _PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -85,11 +88,16 @@ def _load_image(cookie_value: str | None, document_id: int, variant: str) -> _Ou
         )
         if deleted is not None:
             return refused(410, "images_deleted", f"{deleted}.")
-        key = document.preview_key if variant == "preview" else document.thumbnail_key
+        box = face_box(session, document_id) if variant == "face" else None
+        if variant == "face" and box is None:
+            return refused(404, "no_face", "No face was found on this image to show.")
+        key = document.thumbnail_key if variant == "thumbnail" else document.preview_key
         try:
             data = get_blob_store().get(key)
         except BlobNotFound:
             return refused(404, "image_missing", "The image file is missing from the store.")
+        if box is not None:
+            data = face_crop(data, box)
         append_audit(
             session, actor=user.user_id, action=action, application_id=case.id, detail=detail
         )

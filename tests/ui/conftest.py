@@ -25,7 +25,9 @@ from typing import NoReturn
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.devtools.console_server import ConsoleDidNotStart, running_console
+from checker_console.services.review.face_match import compute_pending
 from checker_console.standins.cis2 import Cis2Standin
 from checker_console.store.db import make_engine
 from checker_console.store.migrate import migrate
@@ -121,10 +123,13 @@ def review_console(
     engine = make_engine(database_url)
     migrate(engine)
     seeded = seed_sample_cases(engine, folder / "data" / "blobs", cases=12)
+    # The face-similarity aid, computed now as the background worker would, so it is there.
+    compute_pending(limit=seeded, db=engine, blobs=LocalBlobStore(folder / "data" / "blobs"))
     engine.dispose()
     settings = {
         "CHECKER_LEASE_SECONDS": str(REVIEW_LEASE_SECONDS),
         "CHECKER_HEARTBEAT_SECONDS": str(REVIEW_HEARTBEAT_SECONDS),
+        "CHECKER_FACE_MATCH": "1",
     }
     try:
         with running_console(folder, database_url, env=settings, progress=_progress) as url:

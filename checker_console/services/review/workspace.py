@@ -44,6 +44,7 @@ from checker_console.services.review.aids import (
     existing_profile_aid,
     photo_id_aids,
 )
+from checker_console.services.review.face_view import FaceMatchView, face_match_for
 from checker_console.services.unit_of_work import read_only
 from checker_console.store.models import Application, Decision, Document, Invitation, Organisation
 
@@ -118,6 +119,8 @@ class Workspace:
     aids: list[Aid]
     earlier_attempts: list[EarlierAttempt]
     checklist: list[ChecklistLine]
+    #: The face-similarity aid with both face crops; None when off or not computed yet.
+    face_match: FaceMatchView | None = None
 
     def is_overdue(self, now: datetime) -> bool:
         return self.sla_due_at < now
@@ -142,6 +145,8 @@ def open_workspace(
         organisation = session.get(Organisation, case.organisation_id)
         documents, comparison, aids = case_evidence(session, case, today)
         selfie = next((d for d in documents if d.kind == DocumentKind.SELFIE), None)
+        face_match = face_match_for(session, case.id)
+        aids += [face_match.aid] if face_match else []
         return Workspace(
             case_id=case.id,
             status=case.status,
@@ -165,6 +170,7 @@ def open_workspace(
             aids=aids,
             earlier_attempts=_earlier_attempts(session, case),
             checklist=checklist_lines(),
+            face_match=face_match,
         )
 
 

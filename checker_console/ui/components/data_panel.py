@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from checker_console.ui.components.face_match import face_crops
 from checker_console.ui.pages.review_state import ReviewState
 from checker_console.ui.pages.review_views import (
     AidView,
@@ -186,7 +187,10 @@ def facts_panel() -> rx.Component:
                 ReviewState.side_tab == "earlier",
                 earlier_attempts(),
                 # With a reject or refer form open the aids make room for it.
-                rx.fragment(comparison_table(), rx.cond(ReviewState.panel == "", aids_list())),
+                rx.fragment(
+                    comparison_table(),
+                    rx.cond(ReviewState.panel == "", rx.fragment(aids_list(), face_crops())),
+                ),
             ),
             id="side-panel",
             role=rx.cond(ReviewState.earlier.length() > 0, "tabpanel", "region"),

@@ -78,6 +78,8 @@ class ReviewState(DecisionForm, SessionState):
     comparison: list[ComparisonRowView] = []
     mismatch_count: int = 0
     aids: list[AidView] = []
+    #: The face-similarity aid's crops (photo ID, selfie): "" for a side with no face found.
+    face_crops: list[str] = []
     earlier: list[EarlierAttemptView] = []
     side_tab: str = "details"
     # Deciding.
@@ -167,6 +169,7 @@ class ReviewState(DecisionForm, SessionState):
         if workspace is None:
             self.case_id = 0
             self.documents, self.selfie, self.earlier, self.checklist = [], [], [], []
+            self.face_crops = []
             return
         for name, value in case_values(workspace).items():
             setattr(self, name, value)

@@ -197,9 +197,18 @@ def case_values(workspace: Workspace) -> dict[str, Any]:
         "comparison": [comparison_row(row) for row in workspace.comparison.fields],
         "mismatch_count": len(workspace.comparison.mismatches),
         "aids": [aid_view(aid) for aid in workspace.aids],
+        "face_crops": face_crop_urls(workspace),
         "earlier": [earlier_attempt_view(a, owner) for a in workspace.earlier_attempts],
         "checklist": [
             ChecklistRowView(line.key, line.shortcut, line.text, False)
             for line in workspace.checklist
         ],
     }
+
+
+def face_crop_urls(workspace: Workspace) -> list[str]:
+    """Photo ID's and selfie's face crop URLs ("" where no face was found); [] with no aid."""
+    match = workspace.face_match
+    if match is None or (match.photo_id_crop_url is None and match.selfie_crop_url is None):
+        return []
+    return [match.photo_id_crop_url or "", match.selfie_crop_url or ""]

@@ -1,7 +1,7 @@
 """retention: purged and erased cases, deleted blobs, erasure tombstones
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01 14:50:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from checker_console.store.types import UTCDateTime
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
