@@ -15,7 +15,7 @@ from checker_console.store.models import Application
 def test_golden_adds_the_missing_golden_cases_and_nothing_when_the_rate_is_off(
     settings_env: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seeded = argparse.Namespace(cases=2, seed=5, defect_share=0.3, if_empty=False)
+    seeded = argparse.Namespace(cases=2, seed=5, defect_share=0.3, if_empty=False, history_days=0)
     assert command.run(seeded) == 0
 
     assert golden_command.run(argparse.Namespace(one_in=0)) == 0
