@@ -134,6 +134,13 @@ class Settings:
     metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
     #: A bearer token that also lets a scraper read /metrics from elsewhere; unset: none.
     metrics_token: str | None = None
+    #: How often the leader returns cases with run-out leases to the queue.
+    lease_sweep_seconds: float = 15.0
+    #: How often a standby asks to lead the background work (and the leader checks it still does).
+    leader_retry_seconds: float = 5.0
+    #: Database connections per process: pool size and overflow (both per server worker).
+    db_pool_size: int = 20
+    db_max_overflow: int = 20
     #: Log format: "json" (one event per line, scale mode) or "text".
     log_format: str = "text"
 
@@ -213,6 +220,10 @@ def load_settings() -> Settings:
         web_workers=_env_int("CHECKER_WEB_WORKERS", 1),
         metrics_allow=_env_list("CHECKER_METRICS_ALLOW", "127.0.0.1/32,::1/128"),
         metrics_token=os.environ.get("CHECKER_METRICS_TOKEN") or None,
+        lease_sweep_seconds=float(_env("CHECKER_LEASE_SWEEP_SECONDS", "15") or 15),
+        leader_retry_seconds=float(_env("CHECKER_LEADER_RETRY_SECONDS", "5") or 5),
+        db_pool_size=_env_int("CHECKER_DB_POOL_SIZE", 20),
+        db_max_overflow=_env_int("CHECKER_DB_MAX_OVERFLOW", 20),
         log_format=_env("CHECKER_LOG_FORMAT", "json" if redis_url else "text"),
     )
 

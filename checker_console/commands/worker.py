@@ -1,8 +1,12 @@
-"""``checker-console worker``: send profile requests to CIM and emails to Notify (the outbox).
+"""``checker-console worker``: the deployment's background work, in a process of its own.
 
-Run as many as you like (scale mode); each claims its own messages under a lease. Stop with
+It runs the lease sweeper and the outbox worker (profile requests to CIM, emails to Notify), but
+only while it leads: on PostgreSQL one advisory lock names the leader, so a second worker
+process waits as a hot standby and takes over within seconds if the leader dies. Stop with
 Ctrl-C or SIGTERM: it finishes what it holds, then exits. If it is killed instead, whatever it
-held is picked up again by any worker once the lease runs out.
+held is picked up again by the next leader once the lease runs out.
+
+``--once`` handles the outbox messages due now and exits (no sweeper, no election).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import logging
 import signal
 import threading
 
+from checker_console.observability.logs import configure_logging
+from checker_console.services.background import BackgroundRunner
 from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
@@ -28,21 +34,36 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = get_settings()
+    configure_logging(settings.log_format)
+    logging.getLogger("checker_console").info("worker starting")
     engine = get_engine(settings.database_url)
     if not args.no_migrate:
         migrate(engine)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    stats = run_worker_loop(
-        stop,
-        engine=engine,
-        settings=settings,
-        worker_id=args.worker_id or default_worker_id(),
-        concurrency=args.concurrency,
-        once=args.once,
-    )
-    print(f"worker finished: {stats.claimed} messages claimed, {stats.finished} handled")
+    if args.once:
+        stats = run_worker_loop(
+            stop,
+            engine=engine,
+            settings=settings,
+            worker_id=args.worker_id or default_worker_id(),
+            concurrency=args.concurrency,
+            once=True,
+        )
+        print(f"worker finished: {stats.claimed} messages claimed, {stats.finished} handled")
+        return 0
+    if args.concurrency:
+        settings = _with_concurrency(settings, args.concurrency)
+    runner = BackgroundRunner(settings=settings, engine=engine).start()
+    stop.wait()
+    runner.stop()
+    print(f"worker finished after {runner.terms} term(s) as leader")
     return 0
+
+
+def _with_concurrency(settings, concurrency: int):
+    from dataclasses import replace
+
+    return replace(settings, worker_concurrency=concurrency)
