@@ -31,6 +31,7 @@ from checker_console.adapters.cim import (
     longest_backoff_seconds,
 )
 from checker_console.clock import utcnow
+from checker_console.observability.metrics import count_calls
 from checker_console.settings import Settings
 
 
@@ -117,6 +118,16 @@ class NotifyClient:
         return str(notifications[0]["id"]) if notifications else None
 
     def send_email_once(self, email: Email, *, maybe_sent_before: bool) -> SentEmail:
+        """Send unless Notify already has an email with ``email.reference``; blocking."""
+        try:
+            sent = self._send_email_once(email, maybe_sent_before=maybe_sent_before)
+        except NotifyError as error:
+            count_calls("notify", error.calls)
+            raise
+        count_calls("notify", sent.calls)
+        return sent
+
+    def _send_email_once(self, email: Email, *, maybe_sent_before: bool) -> SentEmail:
         """Send unless Notify already has an email with ``email.reference``; blocking."""
         calls: list[CallRecord] = []
         last_problem = "no call made"

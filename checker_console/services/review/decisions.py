@@ -32,6 +32,7 @@ from checker_console.domain.decisions import (
     require_four_eyes,
 )
 from checker_console.domain.lifecycle import CaseEvent
+from checker_console.observability.metrics import observe_decision
 from checker_console.services.downstream.outbox import OutboxKind, message_key
 from checker_console.services.lifecycle import apply_transition
 from checker_console.services.queue.claims import referrers_of
@@ -61,6 +62,7 @@ class DecisionResult:
     outbox_message_id: int | None
 
 
+@observe_decision("approved")
 def approve_case(
     session: Session,
     *,
@@ -90,6 +92,7 @@ def approve_case(
         return _result(case, decision, outbox)
 
 
+@observe_decision("rejected")
 def reject_case(
     session: Session,
     *,
@@ -132,6 +135,7 @@ def reject_case(
         return _result(case, decision, outbox)
 
 
+@observe_decision("referred")
 def refer_case(
     session: Session,
     *,
