@@ -175,3 +175,39 @@ def test_the_logs_of_an_intake_and_a_decision_hold_ids_but_no_name_date_of_birth
         "scraper-secret-42",
     ):
         assert secret not in text, f"{secret!r} is in the logs"
+
+
+def test_counters_from_several_worker_processes_add_up_in_one_scrape(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "CHECKER_DATA_DIR": str(tmp_path / "data"),
+    }
+    (tmp_path / "metrics").mkdir()
+    count = (
+        "from checker_console.observability.metrics import DECISIONS; "
+        "DECISIONS.labels('approved').inc()"
+    )
+    for _ in range(3):  # three worker processes, one decision each
+        subprocess.run([sys.executable, "-c", count], env=env, check=True)
+    scrape = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from checker_console.observability.metrics import render_metrics; "
+            "sys.stdout.buffer.write(render_metrics())",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+
+    assert 'checker_decisions_total{outcome="approved"} 3.0' in scrape
+    assert "checker_queue_depth 0.0" in scrape
