@@ -1,0 +1,356 @@
+"""``checker-console bench team``: a team of simulated checkers against scale mode, with faults.
+
+Scale mode runs here as in ``scale-demo`` (PostgreSQL, a Redis of its own, moto's S3 server,
+the stand-ins, one background worker, the console built in production mode on N server
+workers). K simulated checkers each sign in (a session made by the sessions service, as the
+CIS2 callback makes it), open ``/review`` over Reflex's own websocket protocol
+(python-socketio, no browser), and work the queue: think, tick the eight checklist items,
+approve, and time from the approve event to the next case shown. One real Chromium checker
+works beside them, timed from pressing A to the next case's images painted (as ``bench
+review``).
+
+In one run, each on a fresh database:
+1. one simulated checker alone on N workers: the baseline, ``p95_one_checker_ms``;
+2. K checkers on 1 worker;
+3. K checkers on N workers, plus the browser, plus the faults asked for: ``--kill-worker``
+   SIGKILLs one server worker a third of the way in, ``--restart-redis`` restarts Redis
+   (empty: it keeps nothing) half way.
+
+Afterwards the database is asked: a case decided twice, or held by two checkers at overlapping
+times (a double claim), or a decision a checker was shown as saved that is not in the database
+(a lost decision). The last line is::
+
+    RESULT checkers=.. workers=.. decisions_per_s=.. p95_ms=.. p95_one_checker_ms=..
+           p95_over_one=.. errors=.. double_claims=.. lost_decisions=..
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bench._team_client import CheckerLog, SimulatedChecker
+from bench._team_seed import seed_team_cases
+from bench.review import percentile
+from checker_console.devtools.scale_stack import (
+    ScaleStack,
+    drop_database,
+    ensure_database,
+    running_scale_stack,
+)
+from checker_console.services.identity.sessions import SESSION_COOKIE, create_session
+from checker_console.store.db import make_engine
+from checker_console.store.models import Decision
+
+TARGET_P95_OVER_ONE = 3.0
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _progress(message: str) -> None:
+    print(f"[bench team] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Phase:
+    name: str
+    checkers: int
+    workers: int
+    seconds: float
+    logs: list[CheckerLog] = field(default_factory=list)
+    browser_ms: list[float] = field(default_factory=list)
+    browser_errors: list[str] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)
+    double_claims: int = 0
+    double_decisions: int = 0
+    lost_decisions: int = 0
+    decided_in_db: int = 0
+
+    @property
+    def decision_ms(self) -> list[float]:
+        return [ms for log in self.logs for ms in log.decision_ms]
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for log in self.logs for e in log.errors] + self.browser_errors
+
+    @property
+    def reconnects(self) -> list[float]:
+        return [s for log in self.logs for s in log.reconnects]
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(len(log.acknowledged) for log in self.logs)
+
+    def p(self, share: float) -> float:
+        return percentile(self.decision_ms, share) if self.decision_ms else float("nan")
+
+    def report(self) -> None:
+        print(f"\n== {self.name}: {self.checkers} checker(s) on {self.workers} worker(s)")
+        print(f"  decisions acknowledged {self.acknowledged}, in the database {self.decided_in_db}"
+              f", {self.acknowledged / self.seconds:.2f}/s over {self.seconds:.0f} s")  # fmt: skip
+        if self.decision_ms:
+            print(f"  decision to next case (simulated): p50 {self.p(0.5):.0f} ms, "
+                  f"p95 {self.p(0.95):.0f} ms, max {max(self.decision_ms):.0f} ms")  # fmt: skip
+        if self.browser_ms:
+            print(f"  decision to next case painted (Chromium): n={len(self.browser_ms)} "
+                  f"p50 {percentile(self.browser_ms, 0.5):.0f} ms, "
+                  f"p95 {percentile(self.browser_ms, 0.95):.0f} ms")  # fmt: skip
+        for fault in self.faults:
+            print(f"  fault: {fault}")
+        if self.reconnects:
+            print(f"  reconnects {len(self.reconnects)}, slowest {max(self.reconnects):.1f} s")
+        print(
+            f"  errors {len(self.errors)}, double claims {self.double_claims}, cases decided "
+            f"twice {self.double_decisions}, lost decisions {self.lost_decisions}"
+        )
+        for error in self.errors[:8]:
+            print(f"    {error}")
+
+
+def _sign_in(database_url: str, count: int, prefix: str) -> list[tuple[str, str]]:
+    """(checker id, Cookie header) for ``count`` checkers, through the sessions service."""
+    engine = make_engine(database_url)
+    signed_in = []
+    with Session(engine) as session:
+        for n in range(1, count + 1):
+            user_id = f"{prefix}{n:03d}"
+            value, _ = create_session(
+                session, user_id=user_id, display_name=f"Bench checker {n}", roles=["checker"]
+            )
+            signed_in.append((user_id, f"{SESSION_COOKIE}={value}"))
+        session.commit()
+    engine.dispose()
+    return signed_in
+
+
+async def _run_checkers(
+    stack: ScaleStack, phase: Phase, think_s: tuple[float, float], prefix: str
+) -> None:
+    checkers = [
+        SimulatedChecker(stack.url, user_id, cookie, think_s=think_s, rng=random.Random(n))
+        for n, (user_id, cookie) in enumerate(_sign_in(stack.database_url, phase.checkers, prefix))
+    ]
+    stop_at = time.monotonic() + phase.seconds
+
+    async def staggered(n: int, checker: SimulatedChecker) -> CheckerLog:
+        await asyncio.sleep(n * min(0.1, 5.0 / max(1, phase.checkers)))
+        return await checker.run(stop_at)
+
+    phase.logs = list(await asyncio.gather(*(staggered(n, c) for n, c in enumerate(checkers))))
+
+
+def _inject_faults(stack: ScaleStack, phase: Phase, args: argparse.Namespace) -> threading.Thread:
+    def run() -> None:
+        started = time.monotonic()
+        if args.kill_worker:
+            time.sleep(max(0.0, phase.seconds / 3 - (time.monotonic() - started)))
+            victim = stack.kill_console_worker()
+            phase.faults.append(f"SIGKILL server worker {victim} at {phase.seconds / 3:.0f} s")
+        if args.restart_redis:
+            time.sleep(max(0.0, phase.seconds / 2 - (time.monotonic() - started)))
+            stack.restart_redis()
+            phase.faults.append(f"restarted Redis (empty) at {phase.seconds / 2:.0f} s")
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _browser_checker(stack: ScaleStack, phase: Phase, stop_at: float) -> None:
+    """One real checker in Chromium, as ``bench review`` times it, until ``stop_at``."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.review import _PAINT_DELAY, _RECORD_KEYDOWN, _shown, _wait_for_painted
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        phase.browser_errors.append("Chromium is not installed: no browser figures")
+        return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        context = browser.new_context(base_url=stack.url, viewport={"width": 1366, "height": 768})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        try:
+            page.goto("/auth/demo-sign-in?user=checker.one")
+            page.wait_for_url("**/cases**")
+            page.goto("/review")
+            page.evaluate(_RECORD_KEYDOWN)
+            while time.monotonic() < stop_at:
+                page.locator("#review-heading").wait_for()
+                _wait_for_painted(page)
+                before = _shown(page)[0]
+                time.sleep(1.0)
+                for key in "12345678":
+                    page.keyboard.press(key)
+                page.keyboard.press("a")
+                page.wait_for_function(
+                    "(before) => { const h = document.querySelector('#review-heading');"
+                    " return h && h.innerText !== before; }",
+                    arg=before,
+                )
+                _wait_for_painted(page)
+                _, document, selfie = _shown(page)
+                delay = page.evaluate(_PAINT_DELAY, [document, selfie])
+                if delay is not None:
+                    phase.browser_ms.append(float(delay))
+        except Exception as problem:  # noqa: BLE001 - reported, not fatal to the run
+            phase.browser_errors.append(
+                f"browser checker: {type(problem).__name__}: {problem}"[:300]
+            )
+        finally:
+            context.close()
+            browser.close()
+
+
+def _check_database(stack: ScaleStack, phase: Phase) -> None:
+    engine = make_engine(stack.database_url)
+    with Session(engine) as session:
+        per_case = session.exec(
+            select(Decision.application_id, func.count()).group_by(Decision.application_id)
+        ).all()
+        decided = {(d.application_id, d.checker_id) for d in session.exec(select(Decision)).all()}
+    engine.dispose()
+    phase.decided_in_db = sum(count for _, count in per_case)
+    phase.double_decisions = sum(1 for _, count in per_case if count > 1)
+    phase.lost_decisions = sum(
+        1
+        for log in phase.logs
+        for case_id in log.acknowledged
+        if not any(case == case_id for case, _ in decided)
+    )
+    holdings = sorted(
+        (h for log in phase.logs for h in log.holdings), key=lambda h: (h.case_id, h.shown_at)
+    )
+    for first, second in zip(holdings, holdings[1:], strict=False):
+        if first.case_id != second.case_id or first.checker == second.checker:
+            continue
+        first_end = first.decided_at or float("inf")
+        if second.shown_at < first_end:
+            phase.double_claims += 1
+
+
+def run_phase(
+    args: argparse.Namespace, *, name: str, checkers: int, workers: int, seconds: float,
+    faults: bool, browser: bool,
+) -> Phase:  # fmt: skip
+    phase = Phase(name, checkers, workers, seconds)
+    database = f"checker_bench_team_{os.getpid()}"
+    database_url = ensure_database(args.pg_url, database, fresh=True)
+    cases = max(args.cases, int(checkers * seconds / max(0.5, args.think_min)) + 50)
+    _progress(f"{name}: {cases} cases, {checkers} checker(s), {workers} worker(s), {seconds:.0f}s")
+    folder = Path(tempfile.mkdtemp(prefix="bench-team-data-"))
+    try:
+        with running_scale_stack(
+            args.build_folder,
+            folder,
+            database_url=database_url,
+            workers=workers,
+            seed=lambda env: _seed(env, cases),
+            env={"CHECKER_LEASE_SECONDS": "30", "CHECKER_HEARTBEAT_SECONDS": "10"},
+            progress=_progress,
+        ) as stack:
+            fault_thread = _inject_faults(stack, phase, args) if faults else None
+            browser_thread = None
+            if browser:
+                stop_at = time.monotonic() + seconds
+                browser_thread = threading.Thread(
+                    target=_browser_checker, args=(stack, phase, stop_at), daemon=True
+                )
+                browser_thread.start()
+            asyncio.run(_run_checkers(stack, phase, (args.think_min, args.think_max), "bench."))
+            if fault_thread is not None:
+                fault_thread.join(timeout=5)
+            if browser_thread is not None:
+                browser_thread.join(timeout=60)
+            time.sleep(1)
+            _check_database(stack, phase)
+    finally:
+        drop_database(args.pg_url, database)
+        shutil.rmtree(folder, ignore_errors=True)
+    phase.report()
+    return phase
+
+
+def _seed(environment: dict[str, str], cases: int) -> None:
+    os.environ.update({k: v for k, v in environment.items() if k.startswith("AWS_")})
+    seed_team_cases(environment, cases)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--checkers", type=int, default=50, help="simulated checkers (50)")
+    parser.add_argument("--workers", type=int, default=4, help="console server workers (4)")
+    parser.add_argument("--seconds", type=float, default=60, help="length of each team run (60)")
+    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker mid-run")
+    parser.add_argument("--restart-redis", action="store_true", help="restart Redis mid-run")
+    parser.add_argument("--think-min", type=float, default=2.0, help="think time from (2 s)")
+    parser.add_argument("--think-max", type=float, default=4.0, help="think time to (4 s)")
+    parser.add_argument("--cases", type=int, default=500, help="at least this many cases")
+    parser.add_argument("--no-browser", action="store_true", help="no Chromium checker")
+    parser.add_argument("--skip-one-worker", action="store_true", help="no 1-worker team run")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("CHECKER_SCALE_PG_URL", DEFAULT_PG),
+        help="PostgreSQL server for a throwaway database (CHECKER_SCALE_PG_URL)",
+    )
+    parser.add_argument(
+        "--build-folder",
+        type=Path,
+        default=PROJECT_ROOT / "data" / "bench-team-build",
+        help="where the production build is kept between runs",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="checker-console bench team", description=__doc__)
+    configure(parser)
+    args = parser.parse_args(list(argv or []))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    baseline_s = min(args.seconds, 30.0)
+    one = run_phase(args, name="one checker alone", checkers=1, workers=args.workers,
+                    seconds=baseline_s, faults=False, browser=False)  # fmt: skip
+    single = None
+    if not args.skip_one_worker and args.workers != 1:
+        single = run_phase(args, name="team on one worker", checkers=args.checkers, workers=1,
+                           seconds=args.seconds, faults=False, browser=False)  # fmt: skip
+    team = run_phase(args, name="team", checkers=args.checkers, workers=args.workers,
+                     seconds=args.seconds, faults=args.kill_worker or args.restart_redis,
+                     browser=not args.no_browser)  # fmt: skip
+    p95_one = one.p(0.95)
+    over_one = team.p(0.95) / p95_one if p95_one and p95_one == p95_one else float("nan")
+    print(
+        f"\np95 with {args.checkers} checkers on {args.workers} workers is {over_one:.2f}x the "
+        f"p95 of one checker alone (baseline, same run); target at most {TARGET_P95_OVER_ONE}"
+    )
+    if single is not None and single.acknowledged:
+        print(f"{args.workers} workers decide {team.acknowledged / single.acknowledged:.2f}x "
+              f"what one worker does with the same team")  # fmt: skip
+    double = team.double_claims + team.double_decisions
+    print(
+        f"RESULT checkers={args.checkers} workers={args.workers} "
+        f"decisions_per_s={team.acknowledged / team.seconds:.2f} p95_ms={team.p(0.95):.0f} "
+        f"p95_one_checker_ms={p95_one:.0f} p95_over_one={over_one:.2f} "
+        f"errors={len(team.errors)} double_claims={double} lost_decisions={team.lost_decisions}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
