@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import threading
 
@@ -31,6 +32,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--worker-id", help="name in leases and the audit log (host:pid)")
     parser.add_argument("--no-migrate", action="store_true", help="do not migrate the database")
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(os.environ.get("CHECKER_WORKER_METRICS_PORT", "0") or 0),
+        help="serve /metrics on this port (CHECKER_WORKER_METRICS_PORT; default none)",
+    )
+    parser.add_argument("--metrics-host", default="127.0.0.1", help="address for /metrics")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,11 +64,26 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.concurrency:
         settings = _with_concurrency(settings, args.concurrency)
+    metrics = _serve_metrics(args.metrics_host, args.metrics_port) if args.metrics_port else None
     runner = BackgroundRunner(settings=settings, engine=engine).start()
     stop.wait()
     runner.stop()
+    if metrics is not None:
+        metrics.stop()
     print(f"worker finished after {runner.terms} term(s) as leader")
     return 0
+
+
+def _serve_metrics(host: str, port: int):
+    """The worker's own ``/metrics`` (same access rules as the console's)."""
+    from starlette.applications import Starlette
+
+    from checker_console.standins._serve import ServerThread
+    from checker_console.web.metrics import routes
+
+    server = ServerThread(Starlette(routes=routes), host=host, port=port).start()
+    logging.getLogger("checker_console").info("metrics at %s/metrics", server.url)
+    return server
 
 
 def _with_concurrency(settings, concurrency: int):

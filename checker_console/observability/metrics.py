@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -56,6 +56,12 @@ OUTBOX_ATTEMPTS = Counter(
 )
 SIGN_IN_REFUSALS = Counter(
     "checker_sign_in_refusals", "CIS2 sign-ins refused, by reason", ["reason"]
+)
+
+BACKGROUND_LEADING = Gauge(
+    "checker_background_leading",
+    "1 while this process leads the background work (lease sweeper, outbox worker)",
+    multiprocess_mode="livemax",
 )
 
 #: Call outcomes that are not errors (the rest count towards an error rate).

@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import Engine
 
 from checker_console.observability.logs import log_event
+from checker_console.observability.metrics import BACKGROUND_LEADING
 from checker_console.services.downstream.worker import BackgroundWorker
 from checker_console.services.leadership import Leadership
 from checker_console.services.queue.leases import expire_leases
@@ -101,6 +102,7 @@ class BackgroundRunner:
     def _lead(self) -> None:
         self.terms += 1
         self.leading.set()
+        BACKGROUND_LEADING.set(1)
         log_event(log, "background.leading", pid=os.getpid(), outbox=self.outbox)
         sweeper = LeaseSweeper(self.sweep_s).start()
         worker = (
@@ -119,6 +121,7 @@ class BackgroundRunner:
                 worker.stop(timeout_s=30)
             self._leadership.release()
             self.leading.clear()
+            BACKGROUND_LEADING.set(0)
             log_event(log, "background.stopped", pid=os.getpid())
 
     def start(self) -> BackgroundRunner:

@@ -11,9 +11,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
+from checker_console.devtools.console_server import free_port
 from checker_console.services.leadership import Leadership
 from checker_console.store.db import make_engine
 from tests.conftest import REQUIRE_POSTGRES, TEST_DATABASE_URL
@@ -68,6 +70,23 @@ def _leading_pids(log_path: Path) -> list[int]:
     return pids
 
 
+def _leading_gauge(port: int) -> float:
+    """What the worker's own /metrics says: 1 while it leads."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+            break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    for line in text.splitlines():
+        if line.startswith("checker_background_leading "):
+            return float(line.split()[1])
+    return 0.0
+
+
 def _wait_for(condition, timeout_s: float, what: str, logs: list[Path]) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -89,12 +108,21 @@ def test_three_worker_processes_run_the_background_work_once_and_a_standby_takes
         "CHECKER_LEASE_SWEEP_SECONDS": "0.5",
     }
     logs = [tmp_path / f"worker{n}.log" for n in range(3)]
+    ports = [free_port() for _ in logs]
     processes = []
-    for log_path in logs:
+    for log_path, port in zip(logs, ports, strict=True):
         with log_path.open("wb") as log:
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "checker_console.cli", "worker", "--no-migrate"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "checker_console.cli",
+                        "worker",
+                        "--no-migrate",
+                        "--metrics-port",
+                        str(port),
+                    ],  # fmt: skip
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
@@ -105,6 +133,9 @@ def test_three_worker_processes_run_the_background_work_once_and_a_standby_takes
         time.sleep(3)  # six election rounds for the standbys
         leaders = [n for n, path in enumerate(logs) if _leading_pids(path)]
         assert len(leaders) == 1, "more than one process ran the background work"
+        assert [_leading_gauge(port) for port in ports] == [
+            1.0 if n == leaders[0] else 0.0 for n in range(3)
+        ]
 
         processes[leaders[0]].send_signal(signal.SIGKILL)
         processes[leaders[0]].wait(timeout=10)
