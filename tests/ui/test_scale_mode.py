@@ -167,6 +167,26 @@ def _review(page: Page) -> int:
     return int(found.group(1))
 
 
+def _tick_every_item(page: Page, *, deadline_s: float) -> float:
+    """Press 1-8 for the unticked items until all eight are ticked, as a checker would after a
+    hiccup; the moment the first press took effect (the page was live again)."""
+    boxes = page.locator(".check__box")
+    deadline = time.monotonic() + deadline_s
+    live_at = None
+    while time.monotonic() < deadline:
+        ticked = [boxes.nth(n).is_checked() for n in range(8)]
+        if any(ticked) and live_at is None:
+            live_at = time.monotonic()
+        if all(ticked):
+            assert live_at is not None
+            return live_at
+        for n, done in enumerate(ticked):
+            if not done:
+                page.keyboard.press(str(n + 1))
+        page.wait_for_timeout(500)
+    raise AssertionError("the checklist could not be ticked: the page did not come back")
+
+
 @pytest.fixture
 def checker_pages(browser: Browser, scale_console: ScaleStack) -> Iterator[Callable[[str], Page]]:
     contexts: list[BrowserContext] = []
@@ -206,14 +226,15 @@ def test_two_checkers_on_different_workers_get_different_cases_and_survive_a_kil
     assert first_worker != second_worker, "both checkers stayed on one worker"
 
     stack.kill_console_worker(first_worker)
+    killed_at = time.monotonic()
 
     # The first checker's websocket died with its worker: the page reconnects to the other
     # worker, rebuilds from the database, and the checker carries on with the same case.
     heading = first.locator("#review-heading")
     expect(heading).to_have_text(re.compile(rf"case {first_case}$"), timeout=15_000)
-    for key in "12345678":
-        first.keyboard.press(key)
-    expect(first.locator(".check__box:checked")).to_have_count(8, timeout=15_000)
+    carried_on_s = _tick_every_item(first, deadline_s=30)
+    assert carried_on_s - killed_at < 10, "the checker could not carry on within 10 s"
+    expect(heading).to_have_text(re.compile(rf"case {first_case}$"))
     first.keyboard.press("a")
     expect(heading).not_to_have_text(re.compile(rf"case {first_case}$"), timeout=20_000)
     assert _decisions(stack, first_case) == 1
