@@ -3,8 +3,9 @@
 PostgreSQL (``--pg-url``, a database called ``checker_scale_demo`` there), a Redis of its own,
 moto's S3 server for the images, the CIM and Notify stand-ins, one ``checker-console worker``
 for the background work, and the console on N server workers, with the same synthetic sample
-cases as ``demo``. Sign in at ``/auth/demo-sign-in?user=checker.one`` (demo mode is on). Stop
-with Ctrl+C; everything it started stops with it.
+cases as ``demo`` (drawn again at every start: the local S3 server keeps its objects in memory,
+so the database starts empty too). Sign in at ``/auth/demo-sign-in?user=checker.one`` (demo
+mode is on). Stop with Ctrl+C; everything it started stops with it.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a PostgreSQL server where a database may be created (CHECKER_SCALE_PG_URL)",
     )
     parser.add_argument("--cases", type=int, default=60, help="sample cases on a new database")
-    parser.add_argument("--fresh", action="store_true", help="start from an empty database")
 
 
 def run(args: argparse.Namespace) -> int:
-    database_url = ensure_database(args.pg_url, "checker_scale_demo", fresh=args.fresh)
+    # The local S3 server keeps objects in memory only: every start begins again, database too.
+    database_url = ensure_database(args.pg_url, "checker_scale_demo", fresh=True)
     folder = PROJECT_ROOT / "data" / "scale-demo"
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
