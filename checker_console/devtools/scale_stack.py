@@ -105,13 +105,15 @@ def _worker_pids(group: int) -> list[int]:
 
 
 def _start_redis(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """An empty Redis with the keyspace events Reflex needs set from the start, as a managed
+    Redis would have them in its configuration (so they survive a restart)."""
     program = shutil.which("redis-server")
     if program is None:
         raise SystemExit("redis-server is not installed (apt-get install redis-server).")
     log = (folder / "redis.log").open("ab")
     process = subprocess.Popen(
         [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
+         "--dir", str(folder), "--notify-keyspace-events", "K$sgxe"],
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
