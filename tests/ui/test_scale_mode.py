@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 
@@ -43,6 +44,10 @@ def scale_console(
         if REQUIRE_BROWSER:
             pytest.fail("scale mode needs PostgreSQL: set TEST_DATABASE_URL")
         pytest.skip("scale mode needs PostgreSQL: set TEST_DATABASE_URL")
+    if shutil.which("redis-server") is None:
+        if REQUIRE_BROWSER:
+            pytest.fail("scale mode needs redis-server on PATH (apt-get install redis-server)")
+        pytest.skip("scale mode needs redis-server on PATH (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("scale-console")
     name = f"checker_ui_scale_{folder.name[-8:].replace('-', '_')}"
     database_url = ensure_database(TEST_DATABASE_URL, name, fresh=True)
