@@ -37,24 +37,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bench._team_client import CheckerLog, SimulatedChecker
+from bench._team_phase import Phase, check_database
 from bench._team_seed import seed_team_cases
-from bench.review import percentile
-from checker_console.devtools.scale_stack import (
-    ScaleStack,
-    drop_database,
-    ensure_database,
-    running_scale_stack,
-)
+from checker_console.devtools.databases import drop_database, ensure_database
+from checker_console.devtools.scale_stack import ScaleStack, running_scale_stack
 from checker_console.services.identity.sessions import SESSION_COOKIE, create_session
 from checker_console.store.db import make_engine
-from checker_console.store.models import Decision
 
 TARGET_P95_OVER_ONE = 3.0
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -63,63 +56,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 def _progress(message: str) -> None:
     print(f"[bench team] {message}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Phase:
-    name: str
-    checkers: int
-    workers: int
-    seconds: float
-    logs: list[CheckerLog] = field(default_factory=list)
-    browser_ms: list[float] = field(default_factory=list)
-    browser_errors: list[str] = field(default_factory=list)
-    faults: list[str] = field(default_factory=list)
-    double_claims: int = 0
-    double_decisions: int = 0
-    lost_decisions: int = 0
-    decided_in_db: int = 0
-
-    @property
-    def decision_ms(self) -> list[float]:
-        return [ms for log in self.logs for ms in log.decision_ms]
-
-    @property
-    def errors(self) -> list[str]:
-        return [e for log in self.logs for e in log.errors] + self.browser_errors
-
-    @property
-    def reconnects(self) -> list[float]:
-        return [s for log in self.logs for s in log.reconnects]
-
-    @property
-    def acknowledged(self) -> int:
-        return sum(len(log.acknowledged) for log in self.logs)
-
-    def p(self, share: float) -> float:
-        return percentile(self.decision_ms, share) if self.decision_ms else float("nan")
-
-    def report(self) -> None:
-        print(f"\n== {self.name}: {self.checkers} checker(s) on {self.workers} worker(s)")
-        print(f"  decisions acknowledged {self.acknowledged}, in the database {self.decided_in_db}"
-              f", {self.acknowledged / self.seconds:.2f}/s over {self.seconds:.0f} s")  # fmt: skip
-        if self.decision_ms:
-            print(f"  decision to next case (simulated): p50 {self.p(0.5):.0f} ms, "
-                  f"p95 {self.p(0.95):.0f} ms, max {max(self.decision_ms):.0f} ms")  # fmt: skip
-        if self.browser_ms:
-            print(f"  decision to next case painted (Chromium): n={len(self.browser_ms)} "
-                  f"p50 {percentile(self.browser_ms, 0.5):.0f} ms, "
-                  f"p95 {percentile(self.browser_ms, 0.95):.0f} ms")  # fmt: skip
-        for fault in self.faults:
-            print(f"  fault: {fault}")
-        if self.reconnects:
-            print(f"  reconnects {len(self.reconnects)}, slowest {max(self.reconnects):.1f} s")
-        print(
-            f"  errors {len(self.errors)}, double claims {self.double_claims}, cases decided "
-            f"twice {self.double_decisions}, lost decisions {self.lost_decisions}"
-        )
-        for error in self.errors[:8]:
-            print(f"    {error}")
 
 
 def _sign_in(database_url: str, count: int, prefix: str) -> list[tuple[str, str]]:
@@ -220,33 +156,6 @@ def _browser_checker(stack: ScaleStack, phase: Phase, stop_at: float) -> None:
             browser.close()
 
 
-def _check_database(stack: ScaleStack, phase: Phase) -> None:
-    engine = make_engine(stack.database_url)
-    with Session(engine) as session:
-        per_case = session.exec(
-            select(Decision.application_id, func.count()).group_by(Decision.application_id)
-        ).all()
-        decided = {(d.application_id, d.checker_id) for d in session.exec(select(Decision)).all()}
-    engine.dispose()
-    phase.decided_in_db = sum(count for _, count in per_case)
-    phase.double_decisions = sum(1 for _, count in per_case if count > 1)
-    phase.lost_decisions = sum(
-        1
-        for log in phase.logs
-        for case_id in log.acknowledged
-        if not any(case == case_id for case, _ in decided)
-    )
-    holdings = sorted(
-        (h for log in phase.logs for h in log.holdings), key=lambda h: (h.case_id, h.shown_at)
-    )
-    for first, second in zip(holdings, holdings[1:], strict=False):
-        if first.case_id != second.case_id or first.checker == second.checker:
-            continue
-        first_end = first.decided_at or float("inf")
-        if second.shown_at < first_end:
-            phase.double_claims += 1
-
-
 def run_phase(
     args: argparse.Namespace, *, name: str, checkers: int, workers: int, seconds: float,
     faults: bool, browser: bool,
@@ -281,7 +190,7 @@ def run_phase(
             if browser_thread is not None:
                 browser_thread.join(timeout=60)
             time.sleep(1)
-            _check_database(stack, phase)
+            check_database(stack.database_url, phase)
     finally:
         drop_database(args.pg_url, database)
         shutil.rmtree(folder, ignore_errors=True)

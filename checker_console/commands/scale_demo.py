@@ -19,7 +19,8 @@ import sys
 import threading
 from pathlib import Path
 
-from checker_console.devtools.scale_stack import ensure_database, running_scale_stack
+from checker_console.devtools.databases import ensure_database
+from checker_console.devtools.scale_stack import running_scale_stack
 from checker_console.services.identity.sessions import DEMO_USERS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -19,12 +19,8 @@ from sqlmodel import Session, select
 from bench._team_client import ReviewTab, case_shown
 from bench._team_seed import seed_team_cases
 from checker_console.devtools.console_server import ConsoleDidNotStart
-from checker_console.devtools.scale_stack import (
-    ScaleStack,
-    drop_database,
-    ensure_database,
-    running_scale_stack,
-)
+from checker_console.devtools.databases import drop_database, ensure_database
+from checker_console.devtools.scale_stack import ScaleStack, running_scale_stack
 from checker_console.domain.reasons import ChecklistItem
 from checker_console.services.identity.sessions import SESSION_COOKIE, create_session
 from checker_console.store.db import make_engine
