@@ -50,6 +50,7 @@ from checker_console.services.identity.sessions import SESSION_COOKIE, create_se
 from checker_console.store.db import make_engine
 
 TARGET_P95_OVER_ONE = 3.0
+BASELINE_THINK_S = (0.5, 1.0)
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -158,12 +159,13 @@ def _browser_checker(stack: ScaleStack, phase: Phase, stop_at: float) -> None:
 
 def run_phase(
     args: argparse.Namespace, *, name: str, checkers: int, workers: int, seconds: float,
-    faults: bool, browser: bool,
+    faults: bool, browser: bool, think_s: tuple[float, float] | None = None,
 ) -> Phase:  # fmt: skip
     phase = Phase(name, checkers, workers, seconds)
     database = f"checker_bench_team_{os.getpid()}"
     database_url = ensure_database(args.pg_url, database, fresh=True)
-    cases = max(args.cases, int(checkers * seconds / max(0.5, args.think_min)) + 50)
+    think_s = think_s or (args.think_min, args.think_max)
+    cases = max(args.cases, int(checkers * seconds / max(0.5, think_s[0])) + 50)
     _progress(f"{name}: {cases} cases, {checkers} checker(s), {workers} worker(s), {seconds:.0f}s")
     folder = Path(tempfile.mkdtemp(prefix="bench-team-data-"))
     try:
@@ -184,7 +186,7 @@ def run_phase(
                     target=_browser_checker, args=(stack, phase, stop_at), daemon=True
                 )
                 browser_thread.start()
-            asyncio.run(_run_checkers(stack, phase, (args.think_min, args.think_max), "bench."))
+            asyncio.run(_run_checkers(stack, phase, think_s, "bench."))
             if fault_thread is not None:
                 fault_thread.join(timeout=5)
             if browser_thread is not None:
@@ -233,8 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(argv or []))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     baseline_s = min(args.seconds, 30.0)
+    # The baseline checker thinks for less (BASELINE_THINK_S) so that its p95 rests on a few
+    # dozen decisions rather than a handful; alone, thinking does not change its latency.
     one = run_phase(args, name="one checker alone", checkers=1, workers=args.workers,
-                    seconds=baseline_s, faults=False, browser=False)  # fmt: skip
+                    seconds=baseline_s, faults=False, browser=False,
+                    think_s=BASELINE_THINK_S)  # fmt: skip
     single = None
     if not args.skip_one_worker and args.workers != 1:
         single = run_phase(args, name="team on one worker", checkers=args.checkers, workers=1,
