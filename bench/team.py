@@ -110,10 +110,11 @@ def _inject_faults(stack: ScaleStack, phase: Phase, args: argparse.Namespace) ->
 
 def _browser_checker(stack: ScaleStack, phase: Phase, stop_at: float) -> None:
     """One real checker in Chromium, as ``bench review`` times it, until ``stop_at``."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from bench.review import _PAINT_DELAY, _RECORD_KEYDOWN, _shown, _wait_for_painted
 
+    expect.set_options(timeout=30_000)  # a loaded machine: wait as long as a checker would
     chromium = shutil.which("chromium")
     if chromium is None:
         phase.browser_errors.append("Chromium is not installed: no browser figures")
