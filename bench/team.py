@@ -10,7 +10,8 @@ works beside them, timed from pressing A to the next case's images painted (as `
 review``).
 
 In one run, each on a fresh database:
-1. one simulated checker alone on N workers: the baseline, ``p95_one_checker_ms``;
+1. one simulated checker alone on N workers (thinking 0.5-1 s, for more samples): the
+   baseline, ``p95_one_checker_ms``;
 2. K checkers on 1 worker;
 3. K checkers on N workers, plus the browser, plus the faults asked for: ``--kill-worker``
    SIGKILLs one server worker a third of the way in, ``--restart-redis`` restarts Redis
