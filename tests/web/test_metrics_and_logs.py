@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -17,8 +17,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from checker_console.adapters.blobs import LocalBlobStore
+from checker_console.clock import utcnow
 from checker_console.observability.logs import configure_logging
+from checker_console.services.identity.cis2_sign_in import record_sign_in_failure
 from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.leases import expire_leases
 from checker_console.services.review.decisions import approve_case
 from checker_console.standins.faults import FaultConfig
 from checker_console.web.app import build_api
@@ -66,7 +69,7 @@ def console(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         yield url
 
 
-def test_metrics_count_a_claim_a_decision_and_a_cim_failure(
+def test_metrics_count_claims_a_decision_a_cim_failure_a_sign_in_refusal_and_a_lease_expiry(
     console: str, engine: Engine, session: Session, tmp_path: Path
 ) -> None:
     blobs = LocalBlobStore(tmp_path / "blobs")
@@ -81,10 +84,18 @@ def test_metrics_count_a_claim_a_decision_and_a_cim_failure(
             outbox_settings(engine, tmp_path), cim_base_url=cim.url, outbox_backoff_ms=60_000
         )
         drain(engine, settings)
+    record_sign_in_failure(session, reason="wrong_nonce", message="The sign-in was replayed.")
+    session.commit()
+    lapsed = queued_case(session, blobs, number=2)
+    assert claim_next_case(session, checker_id="checker.bea") is not None
+    assert expire_leases(session, now=utcnow() + timedelta(days=1)) == 1
     after = _samples(console)
 
-    assert _delta(before, after, "checker_claims_total", outcome="claimed") == 1
-    assert _delta(before, after, "checker_claim_seconds_count") == 1
+    assert lapsed.id is not None
+    assert _delta(before, after, "checker_sign_in_refusals_total", reason="wrong_nonce") == 1
+    assert _delta(before, after, "checker_lease_expiries_total") == 1
+    assert _delta(before, after, "checker_claims_total", outcome="claimed") == 2
+    assert _delta(before, after, "checker_claim_seconds_count") == 2
     assert _delta(before, after, "checker_decisions_total", outcome="approved") == 1
     assert _delta(before, after, "checker_decision_seconds_count") == 1
     assert (
@@ -93,7 +104,7 @@ def test_metrics_count_a_claim_a_decision_and_a_cim_failure(
         )
         == settings.cim_retries + 1
     )
-    assert after[("checker_queue_depth", ())] == 0
+    assert after[("checker_queue_depth", ())] == 1  # the lapsed case is back in the queue
     assert after[("checker_outbox_pending", ())] == 1
 
 
