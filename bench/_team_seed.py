@@ -33,6 +33,7 @@ def seed_team_cases(environment: dict[str, str], cases: int) -> None:
         bucket=environment["CHECKER_S3_BUCKET"],
         endpoint_url=environment["CHECKER_S3_ENDPOINT_URL"],
         region=environment.get("CHECKER_S3_REGION"),
+        prefix=environment.get("CHECKER_S3_PREFIX", "blobs"),
     )
     document = _synthetic_jpeg((900, 640), (214, 228, 240), "DOCUMENT")
     selfie = _synthetic_jpeg((480, 600), (236, 222, 206), "SELFIE")

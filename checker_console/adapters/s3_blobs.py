@@ -37,7 +37,7 @@ class S3BlobStore:
         bucket: str,
         endpoint_url: str | None = None,
         region: str | None = None,
-        prefix: str = "",
+        prefix: str = "blobs",
         sse: str = "AES256",
         kms_key_id: str | None = None,
         client: Any = None,
