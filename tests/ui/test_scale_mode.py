@@ -218,6 +218,9 @@ def test_two_checkers_on_different_workers_get_different_cases_and_survive_a_kil
     second.keyboard.press("n")
     first_case, second_case = _review(first), _review(second)
     assert first_case != second_case
+    # The images come from the S3 bucket, through the console's own route.
+    expect(first.locator("#viewer-document")).to_have_attribute("data-loaded", "true")
+    expect(first.locator("#viewer-selfie")).to_have_attribute("data-loaded", "true")
     for _ in range(8):  # reload until the two websockets are on different workers
         first_worker, second_worker = _worker_of(stack, first_case), _worker_of(stack, second_case)
         if first_worker and second_worker and first_worker != second_worker:
