@@ -122,6 +122,8 @@ class Holding:
     case_id: int
     shown_at: float
     decided_at: float | None = None
+    #: The server said the lease had run out: another checker may have it legitimately now.
+    lost: bool = False
 
 
 @dataclass
@@ -146,15 +148,33 @@ class SimulatedChecker:
         think_s: tuple[float, float],
         rng: random.Random,
         step_timeout_s: float = 20.0,
+        heartbeat_s: float = 10.0,
     ) -> None:
         self.checker_id = checker_id
         self.tab = ReviewTab(base_url, cookie)
         self.think_s = think_s
         self.rng = rng
         self.step_timeout_s = step_timeout_s
+        self.heartbeat_s = heartbeat_s
         self.log = CheckerLog()
 
     async def run(self, stop_at: float) -> CheckerLog:
+        beating = asyncio.create_task(self._heartbeat(stop_at))
+        try:
+            await self._work(stop_at)
+        finally:
+            beating.cancel()
+        return self.log
+
+    async def _heartbeat(self, stop_at: float) -> None:
+        """As the review page does: renew the lease every ``heartbeat_s`` while it is open."""
+        while time.monotonic() < stop_at:
+            await asyncio.sleep(self.heartbeat_s)
+            if self.tab.connected:
+                with contextlib.suppress(ClientError, socketio.exceptions.SocketIOError):
+                    await self.tab.send("heartbeat")
+
+    async def _work(self, stop_at: float) -> None:
         while time.monotonic() < stop_at:
             try:
                 await self._session(stop_at)
@@ -165,7 +185,6 @@ class SimulatedChecker:
                 await self.tab.close()
                 await self._reconnect(stop_at, problem, dropped_at)
         await self.tab.close()
-        return self.log
 
     async def _reconnect(self, stop_at: float, problem: Exception, dropped_at: float) -> None:
         """Like a browser: try again every half second; note how long it took."""
@@ -208,11 +227,14 @@ class SimulatedChecker:
             holding.decided_at = time.monotonic()
             await self.tab.send("approve")
             await self.tab.wait_for(
-                lambda v, shown=case_id: case_shown(v) and v.get("case_id") != shown,
+                lambda v, shown=case_id: (
+                    bool(v.get("lease_lost")) or (case_shown(v) and v.get("case_id") != shown)
+                ),
                 self.step_timeout_s,
             )
             if f"Case {case_id} " in str(self.tab.vars.get("announcement", "")):
                 self.log.acknowledged.append(case_id)
                 self.log.decision_ms.append((time.perf_counter() - pressed) * 1000)
             elif self.tab.vars.get("lease_lost"):
+                holding.lost = True
                 self.log.errors.append(f"{self.checker_id}: lease lost on case {case_id}")

@@ -95,7 +95,7 @@ def check_database(database_url: str, phase: Phase) -> None:
         (h for log in phase.logs for h in log.holdings), key=lambda h: (h.case_id, h.shown_at)
     )
     for first, second in zip(holdings, holdings[1:], strict=False):
-        if first.case_id != second.case_id or first.checker == second.checker:
+        if first.case_id != second.case_id or first.checker == second.checker or first.lost:
             continue
         first_end = first.decided_at or float("inf")
         if second.shown_at < first_end:
