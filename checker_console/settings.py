@@ -141,6 +141,8 @@ class Settings:
     #: Database connections per process: pool size and overflow (both per server worker).
     db_pool_size: int = 20
     db_max_overflow: int = 20
+    #: Port for ``checker-console worker``'s own /metrics; 0: none.
+    worker_metrics_port: int = 0
     #: Log format: "json" (one event per line, scale mode) or "text".
     log_format: str = "text"
 
@@ -224,6 +226,7 @@ def load_settings() -> Settings:
         leader_retry_seconds=float(_env("CHECKER_LEADER_RETRY_SECONDS", "5") or 5),
         db_pool_size=_env_int("CHECKER_DB_POOL_SIZE", 20),
         db_max_overflow=_env_int("CHECKER_DB_MAX_OVERFLOW", 20),
+        worker_metrics_port=_env_int("CHECKER_WORKER_METRICS_PORT", 0),
         log_format=_env("CHECKER_LOG_FORMAT", "json" if redis_url else "text"),
     )
 

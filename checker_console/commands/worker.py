@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import threading
 
@@ -35,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--metrics-port",
         type=int,
-        default=int(os.environ.get("CHECKER_WORKER_METRICS_PORT", "0") or 0),
+        default=get_settings().worker_metrics_port,
         help="serve /metrics on this port (CHECKER_WORKER_METRICS_PORT; default none)",
     )
     parser.add_argument("--metrics-host", default="127.0.0.1", help="address for /metrics")

@@ -150,7 +150,17 @@ class DatabaseCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from checker_console.observability.queue_figures import read_figures
 
-        figures = read_figures()
+        try:
+            figures = read_figures()
+        except Exception:  # noqa: BLE001 - a scrape must still answer, and say so
+            _log.warning("metrics could not read the database", exc_info=True)
+            yield GaugeMetricFamily(
+                "checker_database_up", "1 if the metrics could read the database", value=0
+            )
+            return
+        yield GaugeMetricFamily(
+            "checker_database_up", "1 if the metrics could read the database", value=1
+        )
         yield GaugeMetricFamily(
             "checker_queue_depth", "Cases waiting to be claimed", value=figures.queued
         )
@@ -182,19 +192,17 @@ class DatabaseCollector(Collector):
 
 def render_metrics() -> bytes:
     """The text exposition a scrape gets: every worker's counters plus the database's figures."""
-    registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
+        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    else:
-        from prometheus_client import REGISTRY
-
-        registry = REGISTRY  # this process's own metrics (tests, one worker)
-        _ensure_registered(registry)
+        registry.register(DatabaseCollector())
         return generate_latest(registry)
-    registry.register(DatabaseCollector())
-    return generate_latest(registry)
+    from prometheus_client import REGISTRY  # one process: its own metrics (tests, one worker)
+
+    _ensure_registered(REGISTRY)
+    return generate_latest(REGISTRY)
 
 
 _registered: set[int] = set()
