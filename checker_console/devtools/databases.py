@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 
 
 def ensure_database(pg_server_url: str, name: str, *, fresh: bool) -> str:
@@ -16,13 +16,7 @@ def ensure_database(pg_server_url: str, name: str, *, fresh: bool) -> str:
                 text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
             ).first()
             if exists and fresh:
-                connection.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = :name AND pid <> pg_backend_pid()"
-                    ),
-                    {"name": name},
-                )
+                _disconnect_everyone(connection, name)
                 connection.execute(text(f'DROP DATABASE "{name}"'))
             if not exists or fresh:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -37,13 +31,17 @@ def drop_database(pg_server_url: str, name: str) -> None:
     )
     try:
         with admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
+            _disconnect_everyone(connection, name)
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     finally:
         admin.dispose()
+
+
+def _disconnect_everyone(connection: Connection, name: str) -> None:
+    connection.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = :name AND pid <> pg_backend_pid()"
+        ),
+        {"name": name},
+    )

@@ -147,7 +147,7 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "checker_console.cli", *args]
 
 
-def _moto_server() -> list[str]:
+def moto_server_command() -> list[str]:
     beside = Path(sys.executable).with_name("moto_server")
     if beside.exists():
         return [str(beside)]
@@ -229,7 +229,7 @@ def running_scale_stack(
     try:
         stack.children["redis"] = _start_redis(data_folder, redis_port)
         stack.children["s3"] = _start(
-            "s3", [*_moto_server(), "-H", "127.0.0.1", "-p", str(s3_port)], environment,
+            "s3", [*moto_server_command(), "-H", "127.0.0.1", "-p", str(s3_port)], environment,
             data_folder,
         )  # fmt: skip
         _wait_for_port(s3_port, stack.children["s3"], "the S3 server")

@@ -1,24 +1,24 @@
 """A real S3 API server for tests: moto's server mode as a child process on a free port.
 
-``moto_s3`` starts ``moto_server`` on 127.0.0.1, waits until it answers, and yields its URL.
-The AWS variables a deployment would set (keys, region) are set for the test, so boto3 finds
-its credentials the standard way and never looks anywhere else.
+``running_moto_server`` starts ``moto_server`` on 127.0.0.1, waits until it answers, and
+yields its URL. The AWS variables a deployment would set (keys, region) are set for the test,
+so boto3 finds its credentials the standard way and never looks anywhere else.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+
+from checker_console.devtools.console_server import free_port
+from checker_console.devtools.scale_stack import moto_server_command
 
 TEST_AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -28,30 +28,14 @@ TEST_AWS_ENV = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def moto_server_program() -> list[str]:
-    beside = Path(sys.executable).with_name("moto_server")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("moto_server")
-    if found:
-        return [found]
-    return [sys.executable, "-m", "moto.server"]
-
-
 @contextlib.contextmanager
 def running_moto_server(log_path: Path | None = None) -> Iterator[str]:
     """Start ``moto_server`` on a free port and yield ``http://127.0.0.1:PORT``."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [*moto_server_program(), "-H", "127.0.0.1", "-p", str(port)],
+        [*moto_server_command(), "-H", "127.0.0.1", "-p", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **TEST_AWS_ENV},
