@@ -5,6 +5,7 @@ The state manager is Reflex's disk manager (embedded default), or Redis when CHE
 is set (scale mode: several server processes then share one team's state).
 """
 
+import functools
 import os
 from urllib.parse import urlsplit
 
@@ -21,6 +22,29 @@ def _allowed_origins(app_url: str) -> list[str]:
     return sorted(origins)
 
 
+def _respawn_failed_granian_workers() -> None:
+    """Granian stops the whole server when one worker process dies, unless it is asked to start
+    a new one; Reflex 0.10.1 does not ask. With several workers, one crash must cost only the
+    websockets on that worker (their pages reconnect to the others and rebuild from the
+    database), so ask for it here, where the serving process reads its configuration."""
+    try:
+        from granian.server import common
+    except ImportError:  # another server (uvicorn, gunicorn) is in use
+        return
+    original = common.AbstractServer.__init__
+    if getattr(original, "respawns_failed_workers", False):
+        return
+
+    @functools.wraps(original)
+    def init(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        kwargs.setdefault("respawn_failed_workers", True)
+        original(self, *args, **kwargs)
+
+    init.respawns_failed_workers = True  # type: ignore[attr-defined]
+    common.AbstractServer.__init__ = init
+
+
+_respawn_failed_granian_workers()
 _redis_url = os.environ.get("CHECKER_REDIS_URL") or None
 
 config = rx.Config(

@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "migrate, seed sample cases if empty, serve on :3000",
     ),
     "serve": ("checker_console.commands.serve", "migrate and serve the console"),
+    "scale-demo": (
+        "checker_console.commands.scale_demo",
+        "scale mode here: PostgreSQL, Redis, S3 server, worker, N console workers",
+    ),
     "migrate": ("checker_console.commands.migrate", "apply database migrations"),
     "seed": ("checker_console.sample.command", "generate synthetic sample cases"),
     "golden": (

@@ -47,6 +47,12 @@ def _env_codes(name: str, default: str) -> tuple[str, ...]:
     return tuple(code.strip().upper() for code in text.split(",") if code.strip())
 
 
+def _env_list(name: str, default: str) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    text = default if raw is None else raw
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
 #: The demo's GOV.UK Notify key (``{name}-{service id}-{secret}``); the Notify stand-in accepts it.
 DEMO_NOTIFY_API_KEY = (
     "checker_console_demo-7c6c8e0a-2a1b-4d8e-9f3c-0d5b1c2e3f40-5f0e1d2c-3b4a-4968-8776-a5b4c3d2e1f0"
@@ -150,6 +156,33 @@ class Settings:
     face_match: bool = False
     #: How long the background comparer waits when nothing is waiting to be compared.
     face_match_poll_seconds: int = 5
+    # Scale mode (README "Scale mode"): object storage, server workers, metrics, logs.
+    #: S3 bucket for identity images; unset keeps them on local disk under ``blob_dir``.
+    s3_bucket: str | None = None
+    #: An S3-compatible server's URL (MinIO, Ceph, a local S3 server); unset means AWS itself.
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = "eu-west-2"
+    s3_prefix: str = "blobs"
+    #: Server-side encryption requested on every object: AES256, aws:kms or aws:kms:dsse.
+    s3_sse: str = "AES256"
+    s3_kms_key_id: str | None = None
+    #: Console server worker processes (Reflex runs one without Redis).
+    web_workers: int = 1
+    #: Who may read /metrics: client addresses or networks, comma-separated.
+    metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    #: A bearer token that also lets a scraper read /metrics from elsewhere; unset: none.
+    metrics_token: str | None = None
+    #: How often the leader returns cases with run-out leases to the queue.
+    lease_sweep_seconds: float = 15.0
+    #: How often a standby asks to lead the background work (and the leader checks it still does).
+    leader_retry_seconds: float = 5.0
+    #: Database connections per process: pool size and overflow (both per server worker).
+    db_pool_size: int = 20
+    db_max_overflow: int = 20
+    #: Port for ``checker-console worker``'s own /metrics; 0: none.
+    worker_metrics_port: int = 0
+    #: Log format: "json" (one event per line, scale mode) or "text".
+    log_format: str = "text"
 
     @property
     def is_sqlite(self) -> bool:
@@ -160,6 +193,7 @@ def load_settings() -> Settings:
     """Build settings from the environment (uncached: tests change the environment)."""
     data_dir = Path(_env("CHECKER_DATA_DIR", "data")).resolve()
     database_url = _env("DATABASE_URL", f"sqlite:///{data_dir / 'checker.db'}")
+    redis_url = os.environ.get("CHECKER_REDIS_URL") or None
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -173,7 +207,7 @@ def load_settings() -> Settings:
         thumbnail_px=_env_int("CHECKER_THUMBNAIL_PX", 320),
         sla_working_days=_env_int("CHECKER_SLA_WORKING_DAYS", 2),
         lease_minutes=_env_int("CHECKER_LEASE_MINUTES", 10),
-        redis_url=os.environ.get("CHECKER_REDIS_URL") or None,
+        redis_url=redis_url,
         app_url=_env("CHECKER_APP_URL", "http://localhost:3000"),
         cim_base_url=_env("CHECKER_CIM_BASE_URL", "http://127.0.0.1:8701"),
         cim_api_key=_env("CHECKER_CIM_API_KEY", "demo-cim-api-key"),
@@ -232,6 +266,21 @@ def load_settings() -> Settings:
         golden_one_in=max(0, _env_int("CHECKER_GOLDEN_ONE_IN", 0)),
         face_match=_env_bool("CHECKER_FACE_MATCH", _env_bool("CHECKER_DEMO_MODE", True)),
         face_match_poll_seconds=_env_int("CHECKER_FACE_MATCH_POLL_SECONDS", 5),
+        s3_bucket=os.environ.get("CHECKER_S3_BUCKET") or None,
+        s3_endpoint_url=os.environ.get("CHECKER_S3_ENDPOINT_URL") or None,
+        s3_region=_env("CHECKER_S3_REGION", "eu-west-2") or None,
+        s3_prefix=_env("CHECKER_S3_PREFIX", "blobs"),
+        s3_sse=_env("CHECKER_S3_SSE", "AES256"),
+        s3_kms_key_id=os.environ.get("CHECKER_S3_KMS_KEY_ID") or None,
+        web_workers=_env_int("CHECKER_WEB_WORKERS", 1),
+        metrics_allow=_env_list("CHECKER_METRICS_ALLOW", "127.0.0.1/32,::1/128"),
+        metrics_token=os.environ.get("CHECKER_METRICS_TOKEN") or None,
+        lease_sweep_seconds=float(_env("CHECKER_LEASE_SWEEP_SECONDS", "15") or 15),
+        leader_retry_seconds=float(_env("CHECKER_LEADER_RETRY_SECONDS", "5") or 5),
+        db_pool_size=_env_int("CHECKER_DB_POOL_SIZE", 20),
+        db_max_overflow=_env_int("CHECKER_DB_MAX_OVERFLOW", 20),
+        worker_metrics_port=_env_int("CHECKER_WORKER_METRICS_PORT", 0),
+        log_format=_env("CHECKER_LOG_FORMAT", "json" if redis_url else "text"),
     )
 
 

@@ -121,3 +121,32 @@ def settings_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     get_settings.cache_clear()
     yield tmp_path / "data"
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real S3 API (moto's server mode) on a free port for this test session."""
+    from tests.support.s3 import running_moto_server
+
+    log_path = tmp_path_factory.mktemp("moto") / "moto_server.log"
+    with running_moto_server(log_path) as url:
+        yield url
+
+
+@pytest.fixture
+def s3_settings(s3_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Settings that select the S3 blob store on a fresh bucket; yields the bucket's name."""
+    from checker_console.adapters.blobs import _s3_store
+    from tests.support.s3 import TEST_AWS_ENV, make_bucket
+
+    for name, value in TEST_AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    bucket = make_bucket(s3_server)
+    monkeypatch.setenv("CHECKER_S3_BUCKET", bucket)
+    monkeypatch.setenv("CHECKER_S3_ENDPOINT_URL", s3_server)
+    monkeypatch.setenv("CHECKER_S3_REGION", "eu-west-2")
+    get_settings.cache_clear()
+    _s3_store.cache_clear()
+    yield bucket
+    get_settings.cache_clear()
+    _s3_store.cache_clear()

@@ -46,3 +46,34 @@ def test_only_the_demo_offers_to_skip_sample_cases() -> None:
     assert demo.parse_args(["--no-seed"]).no_seed is True
     assert serve.parse_args([]).port == int(os.environ.get("CHECKER_PORT", "3000"))
     assert not hasattr(serve.parse_args([]), "no_seed")
+
+
+def test_several_workers_without_redis_are_refused_with_what_to_set(settings_env: Path) -> None:
+    import pytest
+
+    from checker_console.commands.serve import worker_environment
+    from checker_console.settings import load_settings
+
+    with pytest.raises(SystemExit) as refused:
+        worker_environment(load_settings(), workers=4, port=3100)
+
+    assert "CHECKER_REDIS_URL" in str(refused.value)
+
+
+def test_with_redis_granian_runs_the_asked_workers_sharing_one_metrics_folder(
+    settings_env: Path, monkeypatch
+) -> None:
+    from checker_console.commands.serve import worker_environment
+    from checker_console.settings import load_settings
+
+    monkeypatch.setenv("CHECKER_REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    stale = settings_env / "metrics" / "serve-3100" / "counter_123.db"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+
+    env = worker_environment(load_settings(), workers=4, port=3100)
+
+    assert env["GRANIAN_WORKERS"] == "4"
+    assert env["PROMETHEUS_MULTIPROC_DIR"] == str(stale.parent)
+    assert not stale.exists()

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +34,12 @@ def blob_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def check_key(key: str) -> None:
+    """Refuse anything that is not a SHA-256 in lower-case hex (no paths, no other objects)."""
+    if not isinstance(key, str) or len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        raise BlobNotFound(key)
+
+
 class LocalBlobStore:
     """Files under ``root/ab/cd/<sha256>``, written atomically (temp file, then rename)."""
 
@@ -41,8 +48,7 @@ class LocalBlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
-            raise BlobNotFound(key)
+        check_key(key)
         return self.root / key[:2] / key[2:4] / key
 
     def put(self, data: bytes) -> str:
@@ -79,9 +85,40 @@ class LocalBlobStore:
 
 
 def get_blob_store(root: Path | None = None) -> BlobStore:
-    """The configured store: local disk under the settings' blob folder."""
-    if root is None:
-        from checker_console.settings import get_settings
+    """The configured store: S3-compatible storage when ``CHECKER_S3_BUCKET`` is set (scale
+    mode), otherwise local disk under the settings' blob folder (or ``root``, if given)."""
+    from checker_console.settings import get_settings
 
-        root = get_settings().blob_dir
-    return LocalBlobStore(root)
+    settings = get_settings()
+    if settings.s3_bucket:
+        return _s3_store(
+            settings.s3_bucket,
+            settings.s3_endpoint_url,
+            settings.s3_region,
+            settings.s3_prefix,
+            settings.s3_sse,
+            settings.s3_kms_key_id,
+        )
+    return LocalBlobStore(root if root is not None else settings.blob_dir)
+
+
+@lru_cache(maxsize=4)
+def _s3_store(
+    bucket: str,
+    endpoint_url: str | None,
+    region: str | None,
+    prefix: str,
+    sse: str,
+    kms_key_id: str | None,
+) -> BlobStore:
+    """One client per configuration: boto3 clients are thread-safe and pool connections."""
+    from checker_console.adapters.s3_blobs import S3BlobStore
+
+    return S3BlobStore(
+        bucket=bucket,
+        endpoint_url=endpoint_url,
+        region=region,
+        prefix=prefix,
+        sse=sse,
+        kms_key_id=kms_key_id,
+    )

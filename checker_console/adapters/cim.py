@@ -37,6 +37,7 @@ from checker_console.adapters.retries import (
     retry_options,
 )
 from checker_console.clock import utcnow
+from checker_console.observability.metrics import count_calls
 from checker_console.settings import Settings
 
 PROFILES_PATH = "/api/v1/profiles"
@@ -176,6 +177,15 @@ class CimClient:
 
     async def create_profile(self, request: ProfileRequest) -> CreatedProfile:
         """Create the profile or raise a :class:`CimError` saying why not."""
+        try:
+            created = await self._create_profile(request)
+        except CimError as error:
+            count_calls("cim", error.calls)
+            raise
+        count_calls("cim", created.calls)
+        return created
+
+    async def _create_profile(self, request: ProfileRequest) -> CreatedProfile:
         calls: list[CallRecord] = []
         body = request.to_json()
         headers = {"Idempotency-Key": request.idempotency_key}

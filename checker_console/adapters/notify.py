@@ -32,6 +32,7 @@ from checker_console.adapters.retries import (
     retrying,
 )
 from checker_console.clock import utcnow
+from checker_console.observability.metrics import count_calls
 from checker_console.settings import Settings
 
 
@@ -116,6 +117,16 @@ class NotifyClient:
         return str(notifications[0]["id"]) if notifications else None
 
     def send_email_once(self, email: Email, *, maybe_sent_before: bool) -> SentEmail:
+        """Send unless Notify already has an email with ``email.reference``; blocking."""
+        try:
+            sent = self._send_email_once(email, maybe_sent_before=maybe_sent_before)
+        except NotifyError as error:
+            count_calls("notify", error.calls)
+            raise
+        count_calls("notify", sent.calls)
+        return sent
+
+    def _send_email_once(self, email: Email, *, maybe_sent_before: bool) -> SentEmail:
         """Send unless Notify already has an email with ``email.reference``; blocking."""
         calls: list[CallRecord] = []
         try:

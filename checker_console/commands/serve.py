@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from checker_console.services.identity.sessions import DEMO_USERS
-from checker_console.settings import get_settings
+from checker_console.settings import Settings, get_settings
 from checker_console.store.db import get_engine
 from checker_console.store.migrate import migrate
 
@@ -38,6 +39,13 @@ def configure(parser: argparse.ArgumentParser, name: str = "serve") -> None:
         "--host",
         default=os.environ.get("CHECKER_HOST", "127.0.0.1"),
         help="address to listen on (default 127.0.0.1; 0.0.0.0 behind a proxy)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server worker processes (default CHECKER_WEB_WORKERS or 1); more than one "
+        "needs CHECKER_REDIS_URL",
     )
     if name == "demo":
         parser.add_argument(
@@ -59,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if demo and not args.no_seed:
         seed_sample_cases_if_empty()
     env = reflex_environment(port=args.port)
+    env.update(worker_environment(settings, workers=args.workers, port=args.port))
     if demo:
         start_demo_standins(port=args.port)
     _print_welcome(args.port, demo=settings.demo_mode)
@@ -107,6 +116,34 @@ def reflex_environment(*, port: int, base: dict[str, str] | None = None) -> dict
     env.setdefault("NPM_CONFIG_REGISTRY", DEFAULT_NPM_REGISTRY)
     env.setdefault("REFLEX_CHECK_LATEST_VERSION", "0")
     env.setdefault("CHECKER_APP_URL", f"http://localhost:{port}")
+    return env
+
+
+def worker_environment(settings: Settings, *, workers: int | None, port: int) -> dict[str, str]:
+    """How many server processes Reflex starts, and where they keep their metrics.
+
+    Without Redis, Reflex runs one worker whatever it is told (its disk state lives in one
+    process), so asking for more is an error that says what to set. With Redis, Granian starts
+    ``GRANIAN_WORKERS`` processes; each keeps its metrics in files under one folder so that a
+    scrape of any of them adds them all up (prometheus-client's multiprocess mode).
+    """
+    count = workers if workers is not None else settings.web_workers
+    if count < 1:
+        raise SystemExit("--workers must be 1 or more.")
+    if count > 1 and not settings.redis_url:
+        raise SystemExit(
+            f"{count} workers need Redis to share the checkers' state: set CHECKER_REDIS_URL "
+            "(for example redis://127.0.0.1:6379/0), or run one worker."
+        )
+    env = {"REFLEX_USE_GRANIAN": "true"}
+    if settings.redis_url:
+        env["GRANIAN_WORKERS"] = str(count)
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(
+        settings.data_dir / "metrics" / f"serve-{port}"
+    )
+    shutil.rmtree(metrics_dir, ignore_errors=True)  # counters start again with the processes
+    Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     return env
 
 

@@ -95,12 +95,15 @@ def running_console(
     env: Mapping[str, str] | None = None,
     progress: Callable[[str], None] = print,
     timeout_s: float = BUILD_TIMEOUT_S,
+    port: int | None = None,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> Iterator[str]:
     """Serve the console from ``folder`` (data, Reflex build, log) and yield its base URL.
 
     ``env`` adds or overrides settings (for example a short ``CHECKER_LEASE_SECONDS``).
+    ``on_start`` is given the console's process (the leader of its process group) at once.
     """
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
@@ -127,6 +130,8 @@ def running_console(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    if on_start is not None:
+        on_start(process)
     try:
         _wait_until_ready(url, process, log_path, progress, timeout_s)
         yield url

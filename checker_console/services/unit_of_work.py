@@ -20,6 +20,16 @@ from sqlmodel.sql.expression import SelectOfScalar
 T = TypeVar("T")
 
 
+class NotSaved(Exception):
+    """The database went away during the work: nothing was saved, and trying again is safe.
+
+    A unit of work commits all or nothing, so a connection dropped before the commit leaves
+    no trace; a retry runs the whole use case again on a fresh connection.
+    """
+
+    message = "Not saved: the connection to the database was lost. Nothing changed; try again."
+
+
 @contextmanager
 def unit_of_work(session: Session) -> Iterator[None]:
     """Commit the block's work, or roll all of it back if it raises."""

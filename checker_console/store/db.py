@@ -56,9 +56,23 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg"))
     # hide_parameters: a failed statement must not copy applicants' details into the logs.
+    pool_size, max_overflow = _pool_sizes()
     return create_engine(
-        url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        hide_parameters=True,
     )
+
+
+def _pool_sizes() -> tuple[int, int]:
+    """Connections per process (``CHECKER_DB_POOL_SIZE``/``_MAX_OVERFLOW``): every server
+    worker has its own pool, so PostgreSQL must allow workers x (size + overflow) + workers."""
+    from checker_console.settings import get_settings
+
+    settings = get_settings()
+    return settings.db_pool_size, settings.db_max_overflow
 
 
 def get_engine(url: str | None = None) -> Engine:

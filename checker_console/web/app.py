@@ -12,7 +12,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from checker_console.observability.logs import configure_logging
 from checker_console.settings import get_settings
+from checker_console.web.request_ids import RequestIdMiddleware
 from checker_console.web.security import SecurityHeadersMiddleware, origin_of
 
 ROUTE_MODULES = (
@@ -22,6 +24,7 @@ ROUTE_MODULES = (
     "checker_console.web.recorded_images",
     "checker_console.web.auth",
     "checker_console.web.oidc",
+    "checker_console.web.metrics",
 )
 
 
@@ -35,10 +38,13 @@ def collect_routes() -> list[BaseRoute]:
 def build_api() -> Starlette:
     """Our routes, with security headers on every response (Reflex's pages included)."""
     settings = get_settings()
+    configure_logging(settings.log_format)
     security = Middleware(
         SecurityHeadersMiddleware,
         hsts=not settings.demo_mode,
         form_targets=[origin_of(settings.cis2_issuer) or ""],
         app_url=settings.app_url,
     )
-    return Starlette(routes=collect_routes(), middleware=[security])
+    return Starlette(
+        routes=collect_routes(), middleware=[Middleware(RequestIdMiddleware), security]
+    )

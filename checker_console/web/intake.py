@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from checker_console.adapters.blobs import BlobStore, get_blob_store
 from checker_console.clock import utcnow
+from checker_console.observability.logs import log_event
 from checker_console.services.intake.checks import check_invitation
 from checker_console.services.intake.submissions import (
     IntakeRefused,
@@ -105,6 +106,7 @@ async def submit(request: Request) -> JSONResponse:
             _submit, engine, get_blob_store(), token, submission, settings
         )
     except IntakeRefused as exc:
+        log_event(log, "intake.refused", field=exc.field, code=exc.code, status=exc.status_code)
         return _error(exc)
     except Exception as exc:
         # The message may quote the applicant's details (SQL parameters): log where, not what.
@@ -119,6 +121,13 @@ async def submit(request: Request) -> JSONResponse:
                 fix="Try again in a few minutes.",
             )
         )
+    log_event(
+        log,
+        "intake.accepted",
+        case_id=result.application_id,
+        documents=len(submission.documents),
+        existing_profile_flag=result.existing_profile_flag,
+    )
     return JSONResponse(asdict(result), status_code=201, headers=_NO_STORE)
 
 

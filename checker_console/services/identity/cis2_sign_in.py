@@ -30,6 +30,7 @@ from checker_console.domain.roles import (
     required_roles_text,
     selected_role,
 )
+from checker_console.observability.metrics import SIGN_IN_REFUSALS
 from checker_console.services.audit import append_audit
 from checker_console.services.identity.sessions import create_session, end_sessions_for_sid
 from checker_console.store.models import LoginTransaction, UserSession
@@ -191,4 +192,6 @@ def end_sessions_for_logout(session: Session, notice: LogoutNotice) -> int:
 
 
 def _audit(session: Session, actor: str, action: str, **detail: Any) -> None:
+    if action == "sign_in_refused":
+        SIGN_IN_REFUSALS.labels(str(detail.get("reason", "unknown"))[:32]).inc()
     append_audit(session, actor=actor[:64], action=action, detail=detail)

@@ -23,6 +23,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from checker_console.clock import utcnow
 from checker_console.domain.decisions import DecisionOutcome, is_own_application
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
+from checker_console.observability.metrics import observe_claim
 from checker_console.services.lifecycle import apply_transition
 from checker_console.services.queue.claim_statement import claim_queue_head
 from checker_console.services.queue.leases import (
@@ -58,6 +59,7 @@ class ClaimedCase:
     resumed: bool
 
 
+@observe_claim
 def claim_next_case(
     session: Session,
     *,

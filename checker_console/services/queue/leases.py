@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from checker_console.clock import london, utcnow
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus
+from checker_console.observability.metrics import LEASE_EXPIRIES
 from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.lifecycle import apply_transition
 from checker_console.services.unit_of_work import fresh, read_only, unit_of_work
@@ -99,6 +100,7 @@ def expire_leases(session: Session, *, now: datetime | None = None, batch: int =
             for case in expired:
                 return_to_queue(session, case, actor="system", reason=LEASE_EXPIRED, now=now)
         returned += len(expired)
+        LEASE_EXPIRIES.inc(len(expired))
         if len(expired) < batch:
             return returned
 

@@ -37,6 +37,7 @@ from checker_console.domain.decisions import (
     require_four_eyes,
 )
 from checker_console.domain.lifecycle import CaseEvent
+from checker_console.observability.metrics import observe_decision
 from checker_console.services.downstream.outbox import (
     OutboxKind,
     message_key,
@@ -71,6 +72,7 @@ class DecisionResult:
     outbox_message_id: int | None
 
 
+@observe_decision("approved")
 def approve_case(
     session: Session,
     *,
@@ -104,6 +106,7 @@ def approve_case(
         return _result(case, decision, outbox)
 
 
+@observe_decision("rejected")
 def reject_case(
     session: Session,
     *,
@@ -149,6 +152,7 @@ def reject_case(
         return _result(case, decision, outbox)
 
 
+@observe_decision("referred")
 def refer_case(
     session: Session,
     *,

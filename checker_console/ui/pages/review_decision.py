@@ -20,6 +20,7 @@ from checker_console.services.review.decisions import (
     refer_case,
     reject_case,
 )
+from checker_console.services.unit_of_work import NotSaved
 from checker_console.ui.calls import run_service
 from checker_console.ui.pages.review_views import (
     ChecklistRowView,
@@ -165,6 +166,10 @@ class DecisionForm(rx.State, mixin=True):
         except CaseNotLeasedToYou as lost:
             self._lose_lease(lost.message)
             yield rx.set_focus("lease-lost")
+            return
+        except NotSaved as not_saved:
+            self.errors = [error_view("decision", str(not_saved))]
+            yield rx.set_focus("error-summary")
             return
         word = OUTCOME_WORDS.get(str(result.outcome), str(result.outcome))
         decided = f"Case {result.case_id} {word}."

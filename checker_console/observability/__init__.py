@@ -1,0 +1,1 @@
+"""What operators watch: structured JSON logs (``logs``) and Prometheus metrics (``metrics``)."""
