@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import boto3
 import pytest
 from sqlmodel import Session, select
 
 from checker_console.adapters.blobs import LocalBlobStore
+from checker_console.adapters.s3_blobs import S3BlobStore
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.retention import RetentionPolicy
@@ -16,6 +18,7 @@ from checker_console.services.retention.purge import _mark_batch, purge
 from checker_console.store.models import Application, AuditEvent, Decision, Document, Invitation
 from tests.factories import make_invitation
 from tests.services.retention.support import DECIDED, finished_case
+from tests.support.s3 import TEST_AWS_ENV, make_bucket
 
 POLICY = RetentionPolicy(approved_days=90, rejected_days=180, referred_days=365)
 
@@ -178,3 +181,27 @@ def test_an_invitation_never_answered_is_deleted_after_its_window(
     assert session.get(Invitation, answered.invitation_id) is not None
     assert "invitation.deleted" in [e.action for e in session.exec(select(AuditEvent))]
     assert verify_audit_chain(session).ok
+
+
+def test_a_purge_deletes_the_objects_from_s3_compatible_storage_too(
+    session: Session, blobs: LocalBlobStore, s3_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in TEST_AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    bucket = make_bucket(s3_server)
+    store = S3BlobStore(bucket=bucket, endpoint_url=s3_server, region="eu-west-2", prefix="blobs")
+    old = finished_case(session, store)
+    kept = finished_case(session, store, decided_at=DECIDED + timedelta(days=100))
+    listing = boto3.session.Session().client("s3", endpoint_url=s3_server, region_name="eu-west-2")
+
+    def objects() -> int:
+        return listing.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
+
+    assert objects() == 12  # two cases, two documents each, three blobs per document
+
+    report = purge(session, store, POLICY, now=DECIDED + timedelta(days=181))
+
+    assert [c.case_id for c in report.cases] == [old.id]
+    assert not any(store.exists(k) for k in _keys(session, old))
+    assert all(store.exists(k) for k in _keys(session, kept))
+    assert objects() == 6
