@@ -32,7 +32,10 @@ from checker_console.services.downstream.board import EMAIL_KINDS
 from checker_console.services.downstream.outbox import OutboxStatus
 from checker_console.services.oversight.outcomes import JourneyRow, Rejections, journey, rejections
 from checker_console.services.oversight.queue_health import QueueHealth, queue_health
-from checker_console.services.oversight.scope import Period, counted
+from checker_console.services.oversight.scope import (
+    Period,
+    counted_by_status,
+)
 from checker_console.services.oversight.throughput import (
     Throughput,
     decisions_per_day,
@@ -40,7 +43,7 @@ from checker_console.services.oversight.throughput import (
 )
 from checker_console.services.unit_of_work import read_only
 from checker_console.store.db import is_postgres
-from checker_console.store.models import Application, OutboxMessage
+from checker_console.store.models import OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -116,17 +119,8 @@ def _read(session: Session, part: Callable[[Session], Any]) -> Any:
 
 def downstream(session: Session) -> Downstream:
     """Profiles not yet created or failed, and emails Notify did not send (now, all time)."""
-    by_status = dict(
-        session.exec(
-            select(Application.status, func.count())
-            .where(
-                col(Application.status).in_(
-                    [CaseStatus.APPROVED, CaseStatus.PROFILE_PENDING, CaseStatus.PROFILE_FAILED]
-                )
-            )
-            .where(counted(Application.id))
-            .group_by(col(Application.status))
-        ).all()
+    by_status = counted_by_status(
+        session, [CaseStatus.APPROVED, CaseStatus.PROFILE_PENDING, CaseStatus.PROFILE_FAILED]
     )
     emails_failed = session.exec(
         select(func.count())

@@ -20,7 +20,10 @@ from sqlmodel import Session, col, select
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.sessions import display_names, name_or_id
-from checker_console.services.oversight.scope import counted
+from checker_console.services.oversight.scope import (
+    counted,
+    counted_by_status,
+)
 from checker_console.services.queue.claims import in_queue_order
 from checker_console.services.queue.leases import lease_duration
 from checker_console.services.unit_of_work import read_only
@@ -94,17 +97,8 @@ def live_board(session: Session, *, now: datetime | None = None) -> LiveBoard:
         names = display_names(
             session, [c.lease_holder for c in held] + [c.referred_by for c in referred]
         )
-        by_status = dict(
-            session.exec(
-                select(Application.status, func.count())
-                .where(
-                    col(Application.status).in_(
-                        [CaseStatus.QUEUED, CaseStatus.IN_REVIEW, CaseStatus.REFERRED]
-                    )
-                )
-                .where(counted(Application.id))
-                .group_by(col(Application.status))
-            ).all()
+        by_status = counted_by_status(
+            session, [CaseStatus.QUEUED, CaseStatus.IN_REVIEW, CaseStatus.REFERRED]
         )
         breaching = session.exec(
             select(func.count())

@@ -117,6 +117,17 @@ def counted(case_id: Any) -> ColumnElement[bool]:
     return col(case_id).not_in(golden_ids())
 
 
+def counted_by_status(session: Session, statuses: list[str]) -> dict[str, int]:
+    """How many counted (not golden) cases are in each of ``statuses`` now."""
+    rows = session.execute(
+        select(col(Application.status), func.count())
+        .where(col(Application.status).in_(statuses))
+        .where(counted(Application.id))
+        .group_by(col(Application.status))
+    ).all()
+    return {status: int(count) for status, count in rows}
+
+
 def hour_bucket(session: Session, column: Any) -> Any:
     """The UTC hour ``column`` falls in (London's offset is whole hours, so London hours follow)."""
     if is_postgres(session):

@@ -16,6 +16,7 @@ from checker_console.adapters.blobs import get_blob_store
 from checker_console.domain.roles import LEAD
 from checker_console.services.retention.erasure import ErasureRefused, erase_applicant
 from checker_console.ui.calls import run_service
+from checker_console.ui.components.form_actions import submit_or_cancel
 
 
 class ErasureForm(rx.State, mixin=True):
@@ -106,20 +107,7 @@ def _form(state: Any) -> rx.Component:
         rx.el.input(id="erase-dpo", name="dpo_reference", class_name="input", auto_complete="off"),
         rx.el.label("Why is the data being erased?", html_for="erase-reason"),
         rx.el.textarea(id="erase-reason", name="reason", rows=3, class_name="textarea"),
-        rx.el.div(
-            rx.el.button(
-                "Erase this applicant's personal data",
-                type="submit",
-                class_name="button button--warning",
-            ),
-            rx.el.button(
-                "Cancel",
-                type="button",
-                on_click=state.toggle_erasure,
-                class_name="button button--secondary",
-            ),
-            class_name="form-actions",
-        ),
+        submit_or_cancel("Erase this applicant's personal data", on_cancel=state.toggle_erasure),
         on_submit=state.erase,
         reset_on_submit=False,
         id="erase-form",

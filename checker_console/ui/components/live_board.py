@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from checker_console.ui.components.form_actions import submit_or_cancel
 from checker_console.ui.components.live_board_state import HeldRow, LiveBoardState
 from checker_console.ui.components.viewer import heartbeat
 
@@ -37,20 +38,12 @@ def _hand_back_form(row: rx.Var[HeldRow]) -> rx.Component:
             class_name="textarea",
             aria_describedby=rx.cond(state.reason_error != "", "hand-back-reason-error", ""),
         ),
-        rx.el.div(
-            rx.el.button(
-                "Hand back case ",
-                row.case_id.to_string(),
-                type="submit",
-                class_name="button button--warning button--small",
-                id="hand-back-confirm",
-            ),
-            rx.el.button(
-                "Cancel",
-                type="button",
-                on_click=state.cancel_hand_back,
-                class_name="button button--secondary button--small",
-            ),
+        submit_or_cancel(
+            "Hand back case ",
+            row.case_id.to_string(),
+            on_cancel=state.cancel_hand_back,
+            small=True,
+            submit_id="hand-back-confirm",
             class_name="filters__actions",
         ),
         on_submit=state.hand_back,

@@ -14,6 +14,7 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 from checker_console.domain.roles import LEAD, QA
 from checker_console.services.oversight.worklist import qa_worklist
 from checker_console.ui.calls import run_service
+from checker_console.ui.components.gated_page import gated_page
 from checker_console.ui.components.layout import template
 from checker_console.ui.format import london_time
 from checker_console.ui.state import SessionState
@@ -125,16 +126,14 @@ def _list() -> rx.Component:
 
 @template(route="/qa", title="QA replays", on_load=QaListState.load_list, section="qa")
 def qa_page() -> rx.Component:
-    return rx.el.div(
-        rx.el.h1("Cases to replay"),
-        rx.cond(
-            QaListState.allowed,
-            rx.cond(QaListState.loaded, _list(), rx.el.p("Loading…", role="status")),
-            rx.cond(
-                QaListState.session_checked,
-                rx.el.p("This page is for QA reviewers and team leads."),
-            ),
-        ),
+    state = QaListState
+    return gated_page(
+        "Cases to replay",
+        _list(),
+        allowed=state.allowed,
+        loaded=state.loaded,
+        checked=state.session_checked,
+        refusal="This page is for QA reviewers and team leads.",
     )
 
 

@@ -22,6 +22,7 @@ from checker_console.services.oversight.adjudication import (
 )
 from checker_console.services.oversight.replay import NotYours
 from checker_console.ui.calls import run_service
+from checker_console.ui.components.gated_page import gated_page
 from checker_console.ui.components.layout import template
 from checker_console.ui.format import london_time
 from checker_console.ui.state import SessionState
@@ -184,16 +185,14 @@ def _body() -> rx.Component:
     section="adjudication",
 )
 def adjudication_page() -> rx.Component:
-    return rx.el.div(
-        rx.el.h1("Disagreements to rule on"),
-        rx.cond(
-            AdjudicationState.allowed,
-            rx.cond(AdjudicationState.loaded, _body(), rx.el.p("Loading…", role="status")),
-            rx.cond(
-                AdjudicationState.session_checked,
-                rx.el.p("This page is for team leads."),
-            ),
-        ),
+    state = AdjudicationState
+    return gated_page(
+        "Disagreements to rule on",
+        _body(),
+        allowed=state.allowed,
+        loaded=state.loaded,
+        checked=state.session_checked,
+        refusal="This page is for team leads.",
     )
 
 

@@ -16,6 +16,7 @@ from checker_console.clock import utcnow
 from checker_console.domain.roles import LEAD, QA
 from checker_console.services.oversight.agreement import OUTCOMES, Agreement, agreement_by_checker
 from checker_console.ui.calls import run_service
+from checker_console.ui.components.gated_page import gated_page
 from checker_console.ui.components.layout import template
 from checker_console.ui.state import SessionState
 
@@ -200,16 +201,14 @@ def _report() -> rx.Component:
     section="agreement",
 )
 def agreement_page() -> rx.Component:
-    return rx.el.div(
-        rx.el.h1("Agreement with QA"),
-        rx.cond(
-            AgreementState.allowed,
-            rx.cond(AgreementState.loaded, _report(), rx.el.p("Loading…", role="status")),
-            rx.cond(
-                AgreementState.session_checked,
-                rx.el.p("This page is for QA reviewers and team leads."),
-            ),
-        ),
+    state = AgreementState
+    return gated_page(
+        "Agreement with QA",
+        _report(),
+        allowed=state.allowed,
+        loaded=state.loaded,
+        checked=state.session_checked,
+        refusal="This page is for QA reviewers and team leads.",
     )
 
 

@@ -16,6 +16,7 @@ from checker_console.domain.roles import LEAD
 from checker_console.services.retention.overview import RetentionOverview, retention_overview
 from checker_console.services.retention.policy import policy_in_force
 from checker_console.ui.calls import run_service
+from checker_console.ui.components.gated_page import gated_page
 from checker_console.ui.components.layout import template
 from checker_console.ui.format import london_time
 from checker_console.ui.state import SessionState
@@ -152,13 +153,14 @@ def _page() -> rx.Component:
     section="retention",
 )
 def retention_page() -> rx.Component:
-    return rx.el.div(
-        rx.el.h1("Retention of identity images"),
-        rx.cond(
-            RetentionState.is_lead,
-            rx.cond(RetentionState.loaded, _page(), rx.el.p("Loading…", role="status")),
-            rx.el.p("This page is for team leads. Your role does not give access to it."),
-        ),
+    state = RetentionState
+    return gated_page(
+        "Retention of identity images",
+        _page(),
+        allowed=state.is_lead,
+        loaded=state.loaded,
+        checked=state.session_checked,
+        refusal="This page is for team leads. Your role does not give access to it.",
     )
 
 
