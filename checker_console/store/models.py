@@ -234,33 +234,6 @@ class SampleTruth(SQLModel, table=True):
     note: str = Field(default="", max_length=1000)
 
 
-class FaceMatch(SQLModel, table=True):
-    """The face-similarity aid for one application, computed once in the background.
-
-    The photo ID's portrait against the selfie (``services/review/face_match.py``): the
-    descriptor distance and its band, or why the faces could not be compared, with both face
-    boxes (in preview pixels), the quality measures and the models that produced it.
-    Descriptors themselves are not kept.
-    """
-
-    application_id: int = Field(foreign_key="application.id", primary_key=True)
-    band: str = Field(max_length=24)
-    distance: float | None = Field(default=None)
-    problem: str | None = Field(default=None, max_length=24)
-    problem_picture: str | None = Field(default=None, max_length=16)
-    photo_id_document_id: int | None = Field(default=None, foreign_key="document.id")
-    selfie_document_id: int | None = Field(default=None, foreign_key="document.id")
-    photo_id_box: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    selfie_box: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    photo_id_sharpness: float | None = Field(default=None)
-    selfie_sharpness: float | None = Field(default=None)
-    photo_id_faces: int = Field(default=0)
-    selfie_faces: int = Field(default=0)
-    model_version: str = Field(max_length=80)
-    compute_ms: float = Field(default=0.0)
-    computed_at: datetime = _when(default_factory=utcnow)
-
-
 class AuditEvent(SQLModel, table=True):
     """Append-only and hash-chained: see ``domain.audit_chain``."""
 
@@ -358,20 +331,8 @@ class LoginTransaction(SQLModel, table=True):
 ConsoleUserId = str
 
 
-class Erasure(SQLModel, table=True):
-    """The tombstone of an erasure on request: who, when, why, and the DPO's approval.
-
-    The case rows stay (their statuses and decisions keep every figure adding up); the
-    applicant's names, dates, contact details, notes and images are gone.
-    """
-
-    id: int | None = Field(default=None, primary_key=True)
-    application_id: int = Field(foreign_key="application.id", index=True)
-    erased_at: datetime = _when(default_factory=utcnow)
-    erased_by: str = Field(max_length=64)
-    dpo_reference: str = Field(max_length=100)
-    reason: str = Field(max_length=1000)
-
-
-# Quality assurance tables live in their own module; importing it registers them with the rest.
+# Tables of later capabilities live in modules of their own; importing them registers them with
+# the rest of the schema (one metadata for migrations and the schema check).
+import checker_console.store.face_models  # noqa: E402,F401
 import checker_console.store.qa_models  # noqa: E402,F401
+import checker_console.store.retention_models  # noqa: E402,F401

@@ -17,7 +17,8 @@ from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.sessions import SESSION_COOKIE, create_session
-from checker_console.store.models import AuditEvent, Document, FaceMatch
+from checker_console.store.face_models import FaceMatch
+from checker_console.store.models import AuditEvent, Document
 from checker_console.web.app import build_api
 from tests.factories import make_case
 from tests.support.servers import app_settings, serve_app

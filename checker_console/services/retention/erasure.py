@@ -28,14 +28,8 @@ from checker_console.services.audit import append_audit
 from checker_console.services.downstream.outbox import OutboxStatus
 from checker_console.services.retention.purge import delete_purged_blobs
 from checker_console.services.unit_of_work import unit_of_work
-from checker_console.store.models import (
-    Application,
-    Decision,
-    Document,
-    Erasure,
-    Invitation,
-    OutboxMessage,
-)
+from checker_console.store.models import Application, Decision, Document, Invitation, OutboxMessage
+from checker_console.store.retention_models import Erasure
 
 ERASED = "[erased]"
 #: A date of birth nobody has, where the column cannot be empty.

@@ -11,7 +11,8 @@ from checker_console.clock import utcnow
 from checker_console.domain.retention import RetentionPolicy
 from checker_console.services.retention.purge import due_cases
 from checker_console.services.unit_of_work import read_only
-from checker_console.store.models import Application, Erasure
+from checker_console.store.models import Application
+from checker_console.store.retention_models import Erasure
 
 
 @dataclass(frozen=True)

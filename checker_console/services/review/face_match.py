@@ -44,7 +44,8 @@ from checker_console.domain.face_similarity import (
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import PHOTO_ID_KINDS, DocumentKind
 from checker_console.store.db import session_scope
-from checker_console.store.models import Application, Document, FaceMatch
+from checker_console.store.face_models import FaceMatch
+from checker_console.store.models import Application, Document
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from checker_console.domain.face_similarity import Band, Problem, aid_text
 from checker_console.services.review.aids import Aid, Tone
 from checker_console.settings import get_settings
-from checker_console.store.models import FaceMatch
+from checker_console.store.face_models import FaceMatch
 
 #: Side of the square face crop the workspace shows; the face fills about half of it.
 CROP_PX = 240

@@ -15,14 +15,8 @@ from checker_console.services.retention.erasure import (
     ErasureRefused,
     erase_applicant,
 )
-from checker_console.store.models import (
-    Application,
-    AuditEvent,
-    Decision,
-    Document,
-    Erasure,
-    Invitation,
-)
+from checker_console.store.models import Application, AuditEvent, Decision, Document, Invitation
+from checker_console.store.retention_models import Erasure
 from tests.services.retention.support import finished_case
 
 LEAD = "555000000003"

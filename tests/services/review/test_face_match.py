@@ -28,7 +28,8 @@ from checker_console.services.review.face_match import (
     pending_face_matches,
 )
 from checker_console.services.review.face_view import face_box, face_crop, face_match_for
-from checker_console.store.models import Document, FaceMatch
+from checker_console.store.face_models import FaceMatch
+from checker_console.store.models import Document
 from tests.factories import make_case
 
 POLICY = ImagePolicy(max_bytes=50_000_000, max_pixels=60_000_000)
