@@ -32,6 +32,23 @@ KNOWN_CODE_NAMES = {
 }
 
 
+def landing_route(roles: Iterable[str]) -> str:
+    """Where a person starts after signing in (and where ``/`` sends them), by console role.
+
+    Checkers start on the queue, which hands them cases without names to pick from; leads and
+    QA reviewers start on the full case list. Someone with no console role gets the case list
+    route, whose page tells them which role they need.
+    """
+    held = set(roles)
+    if LEAD in held:
+        return "/cases"
+    if QA in held:
+        return "/cases"
+    if CHECKER in held:
+        return "/queue"
+    return "/cases"
+
+
 @dataclass(frozen=True)
 class RolePolicy:
     """CIS2 codes (activity or job role) on the selected role that give each console role."""

@@ -34,6 +34,9 @@ from tests.ui.standins import cis2_for_console, console_environment, register_co
 
 REQUIRE_BROWSER = os.environ.get("CHECKER_REQUIRE_BROWSER") == "1"
 CASE_LIST_URL = re.compile(r".*/cases/?$")
+QUEUE_URL = re.compile(r".*/queue/?$")
+#: Where sign-in lands: checkers on the queue, leads and QA reviewers on the case list.
+LANDING_URL = re.compile(r".*/(cases|queue)/?$")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -152,9 +155,9 @@ def page(browser: Browser, console: Console) -> Iterator[Page]:
 
 
 def sign_in_as(page: Page, user_id: str) -> None:
-    """The demo sign-in, as a person clicks it: it lands on the case list."""
+    """The demo sign-in, as a person clicks it: it lands on the person's starting page."""
     page.goto(f"/auth/demo-sign-in?user={user_id}")
-    page.wait_for_url(CASE_LIST_URL)
+    page.wait_for_url(LANDING_URL)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import PHOTO_ID_KINDS
-from checker_console.store.models import Application, Document, Organisation
+from checker_console.store.models import Application, Decision, Document, Organisation
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -67,6 +67,9 @@ class CaseRow:
     lease_holder: str | None
     #: The first photo ID image, for a thumbnail; None if the case has none (or none was asked).
     thumbnail_document_id: int | None = None
+    #: With ``decided_by``: that checker's (latest) decision on the case, and when.
+    decided_outcome: str | None = None
+    decided_at: datetime | None = None
 
     @property
     def full_name(self) -> str:
@@ -115,8 +118,20 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
 
-def _filters(status: str | None, organisation_code: str | None, cohort: str | None) -> list[Any]:
+def _filters(
+    status: str | None,
+    organisation_code: str | None,
+    cohort: str | None,
+    decided_by: str | None = None,
+) -> list[Any]:
     conditions: list[Any] = []
+    if decided_by is not None:
+        conditions.append(
+            exists().where(
+                col(Decision.application_id) == col(Application.id),
+                col(Decision.checker_id) == decided_by,
+            )
+        )
     if status:
         conditions.append(col(Application.status) == status)
     if organisation_code:
@@ -148,11 +163,16 @@ def list_cases(
     page: int = 1,
     page_size: int = 25,
     include_thumbnails: bool = True,
+    decided_by: str | None = None,
 ) -> CasePage:
     """One page of cases; a page past the end gives the last page, so a shrinking list never
-    strands the user on an empty page."""
+    strands the user on an empty page.
+
+    ``decided_by`` narrows the list to the cases that checker decided (a checker's own list:
+    they never see the names of cases they have not worked), each with their decision.
+    """
     _check_query(sort, page, page_size)
-    conditions = _filters(status, organisation_code, cohort)
+    conditions = _filters(status, organisation_code, cohort, decided_by)
     total = session.execute(
         select(func.count()).select_from(Application).where(*conditions)
     ).scalar_one()
@@ -187,10 +207,31 @@ def list_cases(
     records = session.execute(query).all()
     case_ids = [record[0] for record in records]
     thumbnail_ids = _first_photo_ids(session, case_ids) if include_thumbnails else {}
+    decided = _decisions_by(session, decided_by, case_ids) if decided_by is not None else {}
     rows = [
-        CaseRow(*record, thumbnail_document_id=thumbnail_ids.get(record[0])) for record in records
+        CaseRow(
+            *record,
+            thumbnail_document_id=thumbnail_ids.get(record[0]),
+            decided_outcome=decided.get(record[0], (None, None))[0],
+            decided_at=decided.get(record[0], (None, None))[1],
+        )
+        for record in records
     ]
     return CasePage(rows, total, page, page_size, sort, descending)
+
+
+def _decisions_by(
+    session: Session, checker_id: str, case_ids: list[int]
+) -> dict[int, tuple[str, datetime]]:
+    """case id -> (outcome, when) of this checker's latest decision on it, for one page."""
+    if not case_ids:
+        return {}
+    query = (
+        select(Decision.application_id, Decision.outcome, Decision.decided_at)
+        .where(col(Decision.application_id).in_(case_ids), col(Decision.checker_id) == checker_id)
+        .order_by(col(Decision.decided_at), col(Decision.id))
+    )
+    return {case_id: (outcome, when) for case_id, outcome, when in session.execute(query)}
 
 
 def _first_photo_ids(session: Session, case_ids: list[int]) -> dict[int, int]:
