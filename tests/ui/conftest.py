@@ -123,7 +123,7 @@ def review_console(
     database_url = f"sqlite:///{folder / 'checker.db'}"
     engine = make_engine(database_url)
     migrate(engine)
-    seeded = seed_sample_cases(engine, folder / "data" / "blobs", cases=12)
+    seeded = seed_sample_cases(engine, folder / "data" / "blobs", cases=16)
     engine.dispose()
     settings = {
         "CHECKER_LEASE_SECONDS": str(REVIEW_LEASE_SECONDS),

@@ -16,10 +16,14 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("E and D", "Show the applicant's earlier attempts, and the case details again"),
     ("+ and -", "Zoom the image in and out (both images when zoom is linked)"),
     ("[ and ]", "Rotate the image left and right"),
-    ("0", "Reset zoom, rotation and position"),
-    ("Arrow keys", "Move the zoomed image"),
+    ("0", "Reset zoom, rotation and position (both images when zoom is linked)"),
+    ("B and Shift+B", "Make the image brighter and darker"),
+    ("C and Shift+C", "Give the image more and less contrast"),
+    ("I", "Invert the image's colours, and back"),
+    ("L", "Switch the magnifier loupe on and off"),
+    ("Arrow keys", "Move the zoomed image; with the loupe on, move the loupe"),
     ("?", "Show or hide this list"),
-    ("Escape", "Leave a text box; close a panel or this list"),
+    ("Escape", "Close a panel, even from a text box in it (what you typed is kept), or this list"),
 )
 
 
