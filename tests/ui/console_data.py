@@ -110,17 +110,22 @@ def leave_sessions_idle(console: Console, user_id: str, *, minutes: int) -> int:
         return len(rows)
 
 
-def record_a_decision(console: Console, checker_id: str, outcome: str) -> tuple[int, str]:
-    """A decision by ``checker_id`` on the first seeded rejected case: (case id, its name).
+def record_a_decision(
+    console: Console, checker_id: str, outcome: str, *, nth: int = 0, **fields: object
+) -> tuple[int, str]:
+    """A decision by ``checker_id`` on the ``nth`` seeded case in ``outcome``: (case id, name).
 
     Only the decision row: the case's status is already the outcome's, so no count changes.
     """
     with _session(console) as session:
-        case = session.exec(
+        cases = session.exec(
             select(Application).where(col(Application.status) == outcome).order_by(Application.id)
-        ).first()
-        assert case is not None and case.id is not None
-        session.add(Decision(application_id=case.id, checker_id=checker_id, outcome=outcome))
+        ).all()
+        case = cases[nth]
+        assert case.id is not None
+        session.add(
+            Decision(application_id=case.id, checker_id=checker_id, outcome=outcome, **fields)
+        )
         session.commit()
         return case.id, f"{case.given_name} {case.family_name}"
 
