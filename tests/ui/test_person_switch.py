@@ -43,11 +43,13 @@ def _reject_by_keyboard(page: Page) -> tuple[int, int]:
 
 
 def _traces_of(console: Console, *case_ids: int) -> list[str]:
-    """What would give the checker's work away: applicant names and case numbers."""
+    """What would give the checker's work away: their name, their announcement, and the
+    workspace's heading ("Ada Quill, case 12") and case numbers. (Applicants' names alone are
+    not a trace: a lead's or QA reviewer's own case list holds every one of them.)"""
     traces = ["rejected. Now showing", "Sam Patel"]
     for case_id in case_ids:
         case = case_row(console.database_url, case_id)
-        traces += [f"{case.given_name} {case.family_name}", f"case {case_id}"]
+        traces += [f"{case.given_name} {case.family_name}, case {case_id}", f"case {case_id}"]
     return traces
 
 
@@ -68,8 +70,8 @@ def test_after_a_checker_signs_out_the_next_people_on_that_tab_see_nothing_of_th
     sign_in_as(page, "lead.one")
     expect(page.locator("header")).to_contain_text("Jordan Lee")
     _sign_out(page)
-    received = _record_websocket_messages(page)
     sign_in_as(page, "qa.one")
+    received = _record_websocket_messages(page)
     page.goto("/review")
     expect(page.locator("header")).to_contain_text("Priya Shah")
     expect(page.locator("main")).to_contain_text("Only ID checkers and team leads review cases")
