@@ -172,8 +172,9 @@ def facts_panel() -> rx.Component:
             rx.cond(
                 ReviewState.side_tab == "earlier",
                 earlier_attempts(),
-                # With a reject or refer form open the aids make room for it.
-                rx.fragment(comparison_table(), rx.cond(ReviewState.panel == "", aids_list())),
+                # The aids stay in sight while a reject or refer form is open: writing a
+                # reason is when a checker needs them most.
+                rx.fragment(comparison_table(), aids_list()),
             ),
             id="side-panel",
             role=rx.cond(ReviewState.earlier.length() > 0, "tabpanel", "region"),
