@@ -51,7 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     module.configure(parser, name) if _takes_name(module.configure) else module.configure(parser)
     parsed = parser.parse_args(args[1:])
     parsed.command = name
-    return int(module.run(parsed) or 0)
+    try:
+        return int(module.run(parsed) or 0)
+    except KeyboardInterrupt:  # Ctrl+C: stop quietly, whatever the command was doing
+        print("Stopped.", file=sys.stderr, flush=True)
+        return 130
 
 
 def _takes_name(func: object) -> bool:
