@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
 
 from sqlmodel import Session, func, select
 from tqdm import tqdm
@@ -66,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"Not seeding: the console already has {existing} application(s).")
             return 0
     blobs = get_blob_store(settings.blob_dir)
-    with tqdm(total=args.cases, unit="case", desc="Seeding", disable=args.cases < 2) as bar:
+    with progress_reporter(args.cases, sys.stdout) as step:
         summary = seed_cases(
             engine,
             blobs,
@@ -74,10 +78,30 @@ def run(args: argparse.Namespace) -> int:
             cases=args.cases,
             seed=args.seed,
             defect_share=args.defect_share,
-            progress=lambda _case: bar.update(1),
+            progress=lambda _case: step(),
         )
     print(describe(summary, seed=args.seed))
     return 1 if summary.refused else 0
+
+
+@contextmanager
+def progress_reporter(total: int, stream: TextIO) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal; plain lines ("Seeding: 6 of 60 cases") every tenth of the
+    way otherwise, so a log file or a pipe gets readable lines, not one long redrawn one."""
+    if stream.isatty():
+        with tqdm(total=total, unit="case", desc="Seeding", disable=total < 2, file=stream) as bar:
+            yield lambda: bar.update(1)
+        return
+    done = 0
+    every = max(1, total // 10)
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if done % every == 0 or done == total:
+            print(f"Seeding: {done} of {total} cases", file=stream, flush=True)
+
+    yield step
 
 
 def describe(summary: SeedSummary, *, seed: int) -> str:
