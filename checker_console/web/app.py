@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from checker_console.settings import get_settings
+from checker_console.web.api_errors import ApiErrorsMiddleware
 from checker_console.web.security import SecurityHeadersMiddleware, origin_of
 
 ROUTE_MODULES = (
@@ -32,7 +33,8 @@ def collect_routes() -> list[BaseRoute]:
 
 
 def build_api() -> Starlette:
-    """Our routes, with security headers on every response (Reflex's pages included)."""
+    """Our routes, with security headers on every response (Reflex's pages included), and every
+    path under ``/api/v1/`` answered by the API (``web/api_errors.py``), never the front end."""
     settings = get_settings()
     security = Middleware(
         SecurityHeadersMiddleware,
@@ -40,4 +42,6 @@ def build_api() -> Starlette:
         form_targets=[origin_of(settings.cis2_issuer) or ""],
         app_url=settings.app_url,
     )
-    return Starlette(routes=collect_routes(), middleware=[security])
+    return Starlette(
+        routes=collect_routes(), middleware=[security, Middleware(ApiErrorsMiddleware)]
+    )

@@ -37,7 +37,8 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 ERROR_CODES: dict[int, tuple[str, ...]] = {
     400: ("malformed_form",),
     401: ("unauthorised",),
-    404: ("invitation_not_found",),
+    404: ("invitation_not_found", "not_found"),
+    405: ("method_not_allowed",),
     409: ("already_submitted",),
     410: ("invitation_expired",),
     413: ("request_too_large", "form_too_large", "file_too_large", "too_many_documents"),
@@ -71,7 +72,8 @@ ERROR_CODES: dict[int, tuple[str, ...]] = {
 _STATUS_TEXT = {
     400: "The body is not a readable multipart form.",
     401: "The Authorization header is missing or its token is wrong.",
-    404: "No invitation has this token.",
+    404: "No invitation has this token, or the API has no such address.",
+    405: "The address does not accept this method; the Allow header lists those it does.",
     409: "The invitation has already been used for a submission.",
     410: "The invitation has expired.",
     413: "The body, a file or the number of documents is over its limit.",
