@@ -112,6 +112,8 @@ class Settings:
     prefetch: bool = True
     #: How long a reservation lives without a heartbeat renewing it.
     reservation_seconds: int = 150
+    #: How long after a decision its checker may undo it; its outbox messages wait that long.
+    undo_seconds: int = 10
 
     @property
     def is_sqlite(self) -> bool:
@@ -179,6 +181,7 @@ def load_settings() -> Settings:
         heartbeat_seconds=_env_int("CHECKER_HEARTBEAT_SECONDS", 60),
         prefetch=_env_bool("CHECKER_PREFETCH", True),
         reservation_seconds=_env_int("CHECKER_RESERVATION_SECONDS", 150),
+        undo_seconds=_env_int("CHECKER_UNDO_SECONDS", 10),
     )
 
 

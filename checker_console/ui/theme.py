@@ -101,6 +101,11 @@ label {{ display: block; font-weight: bold; margin-bottom: 4px; }}
   background: #f0f4f5; border: 1px solid {BORDER}; }}
 .inset {{ border-left: 8px solid {NHS_BLUE}; padding: 8px 24px; margin: 24px 0; }}
 .pre-wrap {{ white-space: pre-wrap; }}
+.confirmation {{ position: fixed; left: 16px; bottom: 16px; z-index: 20; display: flex;
+  align-items: center; gap: 12px; max-width: 640px; padding: 8px 12px; background: #fff;
+  border: 2px solid #007f3b; border-left-width: 8px; box-shadow: 0 2px 6px rgba(0,0,0,.25); }}
+.confirmation--refused {{ border-color: #d5281b; }}
+.confirmation__text {{ margin: 0; font-weight: bold; }}
 .decision-record {{ border-left: 8px solid {NHS_BLUE}; padding: 0 0 0 16px; margin: 0 0 24px; }}
 .decision-record__heading {{ margin: 0 0 8px; }}
 .chain {{ font-weight: bold; padding: 8px 12px; border: 2px solid; display: inline-block; }}

@@ -41,6 +41,7 @@ ACTION_WORDS: dict[str, str] = {
     "case.profile_created": "CIS profile created",
     "case.profile_failed": "CIS profile creation failed",
     "case.retry_profile": "Profile creation retried by a team lead",
+    "case.undo": "Decision undone by the checker: back in their hands",
     "image.view": "Viewed images",
     "image.prefetch": "Images loaded ahead (next case)",
     "image.refused": "Image view refused",
@@ -66,6 +67,8 @@ class DecisionRecord:
     applicant_message: str
     internal_note: str
     seconds_to_decide: float | None
+    #: When the checker undid it inside its window (it stays on the record), or None.
+    undone_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ def _decision_record(decision: Decision, names: dict[str, str]) -> DecisionRecor
         applicant_message=decision.applicant_message,
         internal_note=decision.internal_note,
         seconds_to_decide=decision.seconds_to_decide,
+        undone_at=decision.undone_at,
     )
 
 

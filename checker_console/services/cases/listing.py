@@ -130,6 +130,7 @@ def _filters(
             exists().where(
                 col(Decision.application_id) == col(Application.id),
                 col(Decision.checker_id) == decided_by,
+                col(Decision.undone_at).is_(None),
             )
         )
     if status:
@@ -228,7 +229,11 @@ def _decisions_by(
         return {}
     query = (
         select(Decision.application_id, Decision.outcome, Decision.decided_at)
-        .where(col(Decision.application_id).in_(case_ids), col(Decision.checker_id) == checker_id)
+        .where(
+            col(Decision.application_id).in_(case_ids),
+            col(Decision.checker_id) == checker_id,
+            col(Decision.undone_at).is_(None),
+        )
         .order_by(col(Decision.decided_at), col(Decision.id))
     )
     return {case_id: (outcome, when) for case_id, outcome, when in session.execute(query)}

@@ -50,8 +50,9 @@ def _took(seconds: float | None) -> str:
 
 
 def _decision_view(record: DecisionRecord) -> DecisionView:
+    undone = f" (undone at {london_time(record.undone_at)})" if record.undone_at else ""
     return DecisionView(
-        heading=record.outcome.capitalize(),
+        heading=record.outcome.capitalize() + undone,
         who=record.checker_name,
         when=london_time(record.decided_at),
         took=_took(record.seconds_to_decide),

@@ -12,6 +12,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("A", "Approve (every checklist item must be confirmed)"),
     ("R", "Reject: open the reasons (R again closes them)"),
     ("F", "Refer for a second opinion: open the note"),
+    ("U", "Undo your last decision, while its confirmation is on screen"),
     ("1 to 8", "Tick a checklist item; in the reject panel, a reason"),
     ("E and D", "Show the applicant's earlier attempts, and the case details again"),
     ("+ and -", "Zoom the image in and out (both images when zoom is linked)"),

@@ -195,4 +195,5 @@ class DecisionForm(rx.State, mixin=True):
             self.announcement = (
                 f"{decided} Now showing case {self.case_id}." if self.has_case else decided
             )
+            self._confirm(self.announcement, result.case_id)
             yield update
