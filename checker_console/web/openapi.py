@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from checker_console.domain.ni_number import ni_number_pattern
 from checker_console.services.intake.checks import (
     DOCUMENT_KINDS,
     DOCUMENT_SIDES,
@@ -87,14 +88,16 @@ def _image_file(description: str) -> dict[str, Any]:
     return {
         "type": "string",
         "contentMediaType": "application/octet-stream",
+        "minLength": 1,
         "description": description,
     }
 
 
 def _request_schema(settings: Settings) -> dict[str, Any]:
+    mib = settings.max_upload_bytes / (1024 * 1024)
     image_rule = (
-        f"JPEG, PNG, WebP or HEIC, recognised from the file's own bytes; at most "
-        f"{settings.max_upload_bytes} bytes and {settings.max_image_pixels} pixels."
+        f"JPEG, PNG, WebP or HEIC, recognised from the file's own bytes; not empty; at most "
+        f"{mib:g} MiB ({settings.max_upload_bytes} bytes) and {settings.max_image_pixels} pixels."
     )
     name = {"type": "string", "minLength": 1, "maxLength": NAME_MAX_LENGTH}
     document_parts: dict[str, Any] = {
@@ -139,9 +142,11 @@ def _request_schema(settings: Settings) -> dict[str, Any]:
             "date_of_birth": {"type": "string", "format": "date", "examples": ["2001-05-12"]},
             "ni_number": {
                 "type": "string",
-                "description": "UK National Insurance number, spaces allowed. HMRC's example "
-                "prefix QQ is accepted (synthetic data uses it).",
-                "examples": ["QQ 12 34 56 C"],
+                "pattern": ni_number_pattern(allow_example=settings.demo_mode),
+                "description": "UK National Insurance number as HMRC issues them: 2 letters, "
+                "6 numbers, then A, B, C or D; spaces allowed, any case. HMRC's example prefix "
+                "QQ is accepted only while the console runs in demo mode (synthetic data).",
+                "examples": ["QQ 12 34 56 C" if settings.demo_mode else "AB 12 34 56 C"],
             },
             **{f"documents[0][{part}]": schema for part, schema in document_parts.items()},
             SELFIE_FIELD: _image_file(f"A passport-style photo of the applicant. {image_rule}"),
