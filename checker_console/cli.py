@@ -20,6 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("checker_console.commands.migrate", "apply database migrations"),
     "seed": ("checker_console.sample.command", "generate synthetic sample cases"),
     "invite": ("checker_console.commands.invite", "import RA invitations from a CSV file"),
+    "organisation": (
+        "checker_console.commands.organisation",
+        "register an organisation by ODS code (add CODE NAME), or list them",
+    ),
     "verify-audit": ("checker_console.commands.verify_audit", "check the audit log's hash chain"),
     "bench": ("checker_console.commands.bench", "run a benchmark from bench/"),
     "worker": ("checker_console.commands.worker", "send profile requests and emails (outbox)"),
