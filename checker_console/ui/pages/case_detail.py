@@ -17,7 +17,8 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.clock import utcnow
 from checker_console.services.cases.history import case_history
-from checker_console.services.cases.listing import CaseOverview, case_overview, status_label
+from checker_console.services.cases.listing import status_label
+from checker_console.services.cases.overview import CaseOverview, case_overview
 from checker_console.services.downstream.status import downstream_status
 from checker_console.services.identity.sessions import SignedInUser, may_view_case_images
 from checker_console.ui.calls import run_service

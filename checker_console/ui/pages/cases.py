@@ -7,9 +7,6 @@ applicants' names to pick from, and no images: those they see only for the case 
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime
-
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
@@ -17,7 +14,6 @@ from checker_console.clock import utcnow
 from checker_console.services.cases.listing import (
     PAGE_SIZES,
     CasePage,
-    CaseRow,
     InvalidCaseQuery,
     case_filters,
     list_cases,
@@ -28,51 +24,11 @@ from checker_console.ui.calls import run_service
 from checker_console.ui.components.fields import Option, select_field, sortable_header
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.pager import NumberedPages, pager
-from checker_console.ui.components.status_tag import status_class, status_shape, status_tag
-from checker_console.ui.format import london_time
+from checker_console.ui.components.status_tag import status_tag
+from checker_console.ui.pages.cases_views import CaseRowView, row_view
 from checker_console.ui.state import SessionState
 
 SORT_LABELS = {"name": "Name", "status": "Status", "submitted": "Submitted", "sla_due": "SLA due"}
-
-
-@dataclasses.dataclass
-class CaseRowView:
-    id: int
-    href: str
-    name: str
-    organisation: str
-    cohort: str
-    status_label: str
-    status_shape: str
-    status_class: str
-    submitted: str
-    sla_due: str
-    overdue: bool
-    thumbnail_url: str
-    thumbnail_alt: str
-    decision: str
-    decided: str
-
-
-def _row_view(row: CaseRow, user: SignedInUser, now: datetime) -> CaseRowView:
-    show_thumbnail = user.sees_every_case and row.thumbnail_document_id is not None
-    return CaseRowView(
-        id=row.id,
-        href=f"/cases/{row.id}",
-        name=row.full_name,
-        organisation=row.organisation_name,
-        cohort=row.cohort or "None",
-        status_label=status_label(row.status),
-        status_shape=status_shape(row.status),
-        status_class=status_class(row.status),
-        submitted=london_time(row.submitted_at),
-        sla_due=london_time(row.sla_due_at),
-        overdue=row.is_overdue(now),
-        thumbnail_url=f"/images/{row.thumbnail_document_id}/thumbnail" if show_thumbnail else "",
-        thumbnail_alt=f"Photo ID of {row.full_name}",
-        decision=(row.decided_outcome or "").capitalize(),
-        decided=london_time(row.decided_at) if row.decided_at else "",
-    )
 
 
 class CaseListState(NumberedPages, SessionState):
@@ -190,7 +146,7 @@ class CaseListState(NumberedPages, SessionState):
             return
         now = utcnow()
         self.error = ""
-        self.rows = [_row_view(row, user, now) for row in result.rows]
+        self.rows = [row_view(row, user, now) for row in result.rows]
         self.total = result.total
         self.page = result.page
         self.page_count = result.page_count

@@ -12,9 +12,9 @@ from checker_console.clock import utcnow
 from checker_console.services.cases.listing import (
     InvalidCaseQuery,
     case_filters,
-    case_overview,
     list_cases,
 )
+from checker_console.services.cases.overview import case_overview
 from checker_console.store.models import Application, Decision, Document, Invitation
 from tests.factories import make_org
 
