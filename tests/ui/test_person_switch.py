@@ -84,18 +84,24 @@ def test_after_a_checker_signs_out_the_next_people_on_that_tab_see_nothing_of_th
         assert trace not in messages, f"{trace!r} was sent to the QA reviewer's browser"
 
 
-def test_when_a_checker_s_session_times_out_their_case_leaves_the_page(
+def test_when_a_checker_s_session_times_out_their_case_leaves_the_tab_s_state(
     open_as: OpenAs, review_console: Console
 ) -> None:
     page = open_as("checker.two")
     page.goto("/review")
     case_id = shown_case_id(page)
-    traces = _traces_of(review_console, case_id)
+    traces = _traces_of(review_console, case_id)[2:]
 
     assert leave_sessions_idle(review_console, "checker.two", minutes=16) >= 1
-
     # The page's next heartbeat (every few seconds here) finds that the session has ended.
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    received = _record_websocket_messages(page)
+    page.reload()  # the tab asks for its whole state again, still with the ended session's cookie
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
     dom = page.content()
-    for trace in traces[2:]:
+    messages = "\n".join(received)
+    assert received, "the reloaded page received no websocket messages at all"
+    for trace in traces:
         assert trace not in dom, f"{trace!r} is still in the page after the session ended"
+        assert trace not in messages, f"{trace!r} was sent again after the session ended"

@@ -147,7 +147,9 @@ def reject_form() -> rx.Component:
             on_blur=ReviewState.keep_internal_note,
             class_name="textarea",
         ),
-        _form_actions("Reject case", "button button--warning", "r"),
+        _form_actions(
+            "Reject case", "button button--warning", "r", ("Refer instead ", "f", "refer")
+        ),
         on_submit=ReviewState.reject,
         reset_on_submit=False,
         class_name="decision-form",
@@ -156,9 +158,13 @@ def reject_form() -> rx.Component:
     )
 
 
-def _form_actions(submit_label: str, submit_class: str, panel_key: str) -> rx.Component:
-    """Submit, and Cancel (Escape, or the key that opened the panel), which closes the panel
-    without deciding. While a panel is open these take the decision bar's place."""
+def _form_actions(
+    submit_label: str, submit_class: str, panel_key: str, other: tuple[str, str, str]
+) -> rx.Component:
+    """Submit; Cancel (Escape, or the key that opened the panel), which closes the panel
+    without deciding; and the other panel's button, so its key still works. While a panel is
+    open these take the decision bar's place."""
+    other_label, other_key, other_panel = other
     return rx.el.div(
         rx.el.button(submit_label, type="submit", class_name=submit_class),
         rx.el.button(
@@ -166,6 +172,14 @@ def _form_actions(submit_label: str, submit_class: str, panel_key: str) -> rx.Co
             type="button",
             on_click=ReviewState.open_panel(""),
             custom_attrs={"data-shortcut": f"Escape {panel_key}"},
+            class_name="button button--secondary",
+        ),
+        rx.el.button(
+            other_label,
+            rx.el.kbd(other_key.upper(), class_name="key"),
+            type="button",
+            on_click=ReviewState.open_panel(other_panel),
+            custom_attrs={"data-shortcut": other_key},
             class_name="button button--secondary",
         ),
         class_name="form-actions",
@@ -188,7 +202,7 @@ def refer_form() -> rx.Component:
             on_blur=ReviewState.keep_refer_note,
             class_name="textarea",
         ),
-        _form_actions("Refer case", "button", "f"),
+        _form_actions("Refer case", "button", "f", ("Reject instead ", "r", "reject")),
         on_submit=ReviewState.refer,
         reset_on_submit=False,
         class_name="decision-form",
