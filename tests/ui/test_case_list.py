@@ -200,3 +200,21 @@ def test_signing_out_ends_the_session(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     page.goto("/cases")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_the_first_load_asks_for_nothing_that_is_not_there(page: Page) -> None:
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto("/")  # a visitor first: the sign-in choices
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    sign_in_as(page, "lead.one")
+    _case_count(page).to_contain_text("cases")
+    page.goto("/queue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
+    page.wait_for_load_state("networkidle")
+
+    assert missing == []
+    assert [e for e in errors if "404" in e] == []
