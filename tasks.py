@@ -51,14 +51,30 @@ def _env() -> dict[str, str]:
     return env
 
 
+def run_until_stopped(command: list[str | Path]) -> int:
+    """Run ``command`` and return its exit code. Ctrl+C reaches the child too (same process
+    group): wait for it to finish stopping, then say so, without a traceback."""
+    process = subprocess.Popen(command, cwd=ROOT, env=_env())
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        try:
+            process.wait(timeout=30)
+        except (KeyboardInterrupt, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+        _say("Stopped.")
+        return 130
+
+
 def demo(args: list[str]) -> int:
     ensure_venv()
-    return subprocess.call([BIN / "checker-console", "demo", *args], cwd=ROOT, env=_env())
+    return run_until_stopped([BIN / "checker-console", "demo", *args])
 
 
 def test(args: list[str]) -> int:
     ensure_venv()
-    return subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT, env=_env())
+    return run_until_stopped([PYTHON, "-m", "pytest", *args])
 
 
 def typecheck(args: list[str]) -> int:
@@ -72,7 +88,11 @@ def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
-    return commands[sys.argv[1]](sys.argv[2:])
+    try:
+        return commands[sys.argv[1]](sys.argv[2:])
+    except KeyboardInterrupt:  # while the virtualenv was being made
+        _say("Stopped.")
+        return 130
 
 
 if __name__ == "__main__":

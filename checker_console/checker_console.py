@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from checker_console.services.background import embedded_background
+from checker_console.ui import person_guard
 from checker_console.ui.components.layout import Page
 from checker_console.ui.pages import (
     case_detail,
@@ -54,6 +55,9 @@ app = rx.App(
     theme=None,
     toaster=None,
 )
+
+# A tab's page states never outlive the person signed in on it.
+person_guard.install(app)
 
 # Lease sweeper, and on the embedded default the outbox worker, for as long as the app runs.
 app.register_lifespan_task(embedded_background)

@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "add golden (known-answer) cases to the queue up to CHECKER_GOLDEN_ONE_IN",
     ),
     "invite": ("checker_console.commands.invite", "import RA invitations from a CSV file"),
+    "organisation": (
+        "checker_console.commands.organisation",
+        "register an organisation by ODS code (add CODE NAME), or list them",
+    ),
     "verify-audit": ("checker_console.commands.verify_audit", "check the audit log's hash chain"),
     "bench": ("checker_console.commands.bench", "run a benchmark from bench/"),
     "purge": ("checker_console.commands.purge", "delete images past the retention window"),
@@ -61,7 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     module.configure(parser, name) if _takes_name(module.configure) else module.configure(parser)
     parsed = parser.parse_args(args[1:])
     parsed.command = name
-    return int(module.run(parsed) or 0)
+    try:
+        return int(module.run(parsed) or 0)
+    except KeyboardInterrupt:  # Ctrl+C: stop quietly, whatever the command was doing
+        print("Stopped.", file=sys.stderr, flush=True)
+        return 130
 
 
 def _takes_name(func: object) -> bool:

@@ -183,6 +183,8 @@ class Settings:
     worker_metrics_port: int = 0
     #: Log format: "json" (one event per line, scale mode) or "text".
     log_format: str = "text"
+    #: How long after a decision its checker may undo it; its outbox messages wait that long.
+    undo_seconds: int = 10
 
     @property
     def is_sqlite(self) -> bool:
@@ -281,6 +283,7 @@ def load_settings() -> Settings:
         db_max_overflow=_env_int("CHECKER_DB_MAX_OVERFLOW", 20),
         worker_metrics_port=_env_int("CHECKER_WORKER_METRICS_PORT", 0),
         log_format=_env("CHECKER_LOG_FORMAT", "json" if redis_url else "text"),
+        undo_seconds=_env_int("CHECKER_UNDO_SECONDS", 10),
     )
 
 

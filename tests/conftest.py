@@ -35,6 +35,17 @@ def _backends() -> list[object]:
     return ["sqlite", pytest.param("postgres", marks=postgres_marks)]
 
 
+@pytest.fixture(autouse=True)
+def no_undo_window(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A decision holds its outbox messages back for its undo window (10 s by default). Tests
+    about anything else see them due at once; tests of the window set CHECKER_UNDO_SECONDS
+    themselves. (The browser tests' consoles are started with the default window.)"""
+    monkeypatch.setenv("CHECKER_UNDO_SECONDS", "0")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (faster than migrating each time)."""

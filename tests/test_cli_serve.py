@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from checker_console.commands.serve import configure, reflex_command, reflex_environment
+from checker_console.commands.serve import configure, our_words, reflex_command, reflex_environment
 
 
 def test_reflex_runs_with_the_virtualenv_node_and_npm_and_asks_no_one_outside() -> None:
@@ -77,3 +77,13 @@ def test_with_redis_granian_runs_the_asked_workers_sharing_one_metrics_folder(
     assert env["GRANIAN_WORKERS"] == "4"
     assert env["PROMETHEUS_MULTIPROC_DIR"] == str(stale.parent)
     assert not stale.exists()
+
+
+def test_reflex_s_advice_to_its_own_developers_is_replaced_by_what_to_do_here() -> None:
+    reflex_line = (
+        "Initialized app using the blank template. Run `uv run reflex run` to start the app."
+    )
+    assert our_words(reflex_line, port=3000) == (
+        "The console is starting: open http://localhost:3000 when it says it is ready.\n"
+    )
+    assert our_words("Compiling: 100%\n", port=3000) == "Compiling: 100%\n"

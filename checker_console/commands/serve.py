@@ -71,12 +71,34 @@ def run(args: argparse.Namespace) -> int:
     if demo:
         start_demo_standins(port=args.port)
     _print_welcome(args.port, demo=settings.demo_mode)
+    process = subprocess.Popen(
+        reflex_command(port=args.port, host=args.host),
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
     try:
-        return subprocess.call(
-            reflex_command(port=args.port, host=args.host), cwd=PROJECT_ROOT, env=env
-        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            print(our_words(line, port=args.port), end="", flush=True)
+        return process.wait()
     except KeyboardInterrupt:
+        process.wait()
         return 130
+
+
+#: What Reflex's build tells a Reflex developer, and what this project's user should do instead.
+_REFLEX_ADVICE = ("uv run reflex run", "reflex run` to start")
+
+
+def our_words(line: str, *, port: int) -> str:
+    """Reflex's output line, unless it gives Reflex-project advice: then what to do here."""
+    if any(advice in line for advice in _REFLEX_ADVICE):
+        return f"The console is starting: open http://localhost:{port} when it says it is ready.\n"
+    return line
 
 
 def reflex_command(*, port: int, host: str) -> list[str]:
@@ -187,7 +209,7 @@ def _print_welcome(port: int, *, demo: bool) -> None:
     lines = [
         "",
         "Building and starting the checker console (the first build takes a few minutes)…",
-        f"When it is ready, open {base}/cases",
+        f"When it is ready, open {base}",
     ]
     if demo:
         lines.append(

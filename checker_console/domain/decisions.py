@@ -61,13 +61,18 @@ def checklist_answers(raw: Mapping[str, bool] | None) -> dict[str, bool]:
 
 
 def require_every_item_confirmed(answers: Mapping[str, bool]) -> None:
-    """Approval needs every item ticked; the message names the ones still open, in order."""
-    missing = [_item_label(item) for item in ChecklistItem if answers.get(item.value) is not True]
-    if missing:
-        raise DecisionRefused(
-            "checklist",
-            "Confirm every checklist item before approving: " + "; ".join(missing) + ".",
-        )
+    """Approval needs every item ticked. The message is one short line (the boxes themselves
+    show which are open), and says what else the checker can do."""
+    missing = [item for item in ChecklistItem if answers.get(item.value) is not True]
+    if not missing:
+        return
+    if len(missing) == len(ChecklistItem):
+        text = f"Confirm all {len(ChecklistItem)} checklist items"
+    elif len(missing) == 1:
+        text = f"Confirm the last checklist item ({_item_label(missing[0])})"
+    else:
+        text = f"Confirm the {len(missing)} checklist items not yet ticked"
+    raise DecisionRefused("checklist", f"{text}, or reject or refer")
 
 
 def rejection_reasons(raw: Sequence[str]) -> list[RejectionReason]:

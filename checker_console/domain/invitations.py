@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^(?:\+44|0)7\d{9}$")
-ORG_CODE_RE = re.compile(r"^[A-Z0-9]{3,10}$")
+#: An NHS ODS organisation code: 3 (a trust) to 6 (a GP practice) letters or digits.
+ORG_CODE_RE = re.compile(r"^[A-Z0-9]{3,6}$")
 OLDEST_PLAUSIBLE_YEAR = 1900
 MINIMUM_AGE = 16
 
@@ -98,7 +99,8 @@ def validate_row(raw: dict[str, str | None], today: date) -> InvitationRow:
     org_code = values["org_code"].upper()
     if not ORG_CODE_RE.match(org_code):
         raise RowProblem(
-            f"org_code {values['org_code']!r} is not an organisation code (3-10 letters or digits)"
+            f"org_code {values['org_code']!r} is not an ODS organisation code "
+            "(3 to 6 letters or digits, like RX1): check it"
         )
     return InvitationRow(
         given_name=values["given_name"],

@@ -39,6 +39,8 @@ class CaseEvent(StrEnum):
     PROFILE_CREATED = "profile_created"
     PROFILE_FAILED = "profile_failed"
     RETRY_PROFILE = "retry_profile"
+    #: The deciding checker takes their decision back, inside the short undo window.
+    UNDO = "undo"
 
 
 S = CaseStatus
@@ -58,6 +60,7 @@ TRANSITIONS: dict[CaseEvent, tuple[frozenset[CaseStatus], CaseStatus]] = {
     E.PROFILE_CREATED: (frozenset({S.PROFILE_PENDING}), S.PROFILE_CREATED),
     E.PROFILE_FAILED: (frozenset({S.PROFILE_PENDING}), S.PROFILE_FAILED),
     E.RETRY_PROFILE: (frozenset({S.PROFILE_FAILED}), S.PROFILE_PENDING),
+    E.UNDO: (frozenset({S.APPROVED, S.PROFILE_PENDING, S.REJECTED, S.REFERRED}), S.IN_REVIEW),
 }
 
 #: Statuses from which nothing more happens to this application (a new attempt is a new case).

@@ -32,6 +32,23 @@ KNOWN_CODE_NAMES = {
 }
 
 
+def landing_route(roles: Iterable[str]) -> str:
+    """Where a person starts after signing in (and where ``/`` sends them), by console role.
+
+    Checkers start on the queue, which hands them cases without names to pick from; leads on
+    their dashboard; QA reviewers on their list of cases to replay. Someone with no console role
+    gets the case list route, whose page tells them which role they need.
+    """
+    held = set(roles)
+    if LEAD in held:
+        return "/dashboard"
+    if QA in held:
+        return "/qa"
+    if CHECKER in held:
+        return "/queue"
+    return "/cases"
+
+
 @dataclass(frozen=True)
 class RolePolicy:
     """CIS2 codes (activity or job role) on the selected role that give each console role."""

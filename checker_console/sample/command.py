@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
 
 from sqlmodel import Session, func, select
 from tqdm import tqdm
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"Not seeding: the console already has {existing} application(s).")
             return 0
     blobs = get_blob_store(settings.blob_dir)
-    with tqdm(total=args.cases, unit="case", desc="Seeding", disable=args.cases < 2) as bar:
+    with progress_reporter(args.cases, sys.stdout) as step:
         summary = seed_cases(
             engine,
             blobs,
@@ -90,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             cases=args.cases,
             seed=args.seed,
             defect_share=args.defect_share,
-            progress=lambda _case: bar.update(1),
+            progress=lambda _case: step(),
         )
     print(describe(summary, seed=args.seed))
     history = seed_history(engine, days=args.history_days, seed=args.seed, now=utcnow())
@@ -108,6 +112,30 @@ def run(args: argparse.Namespace) -> int:
             f"{qa.replayed} replayed by QA, {qa.ruled} disagreements ruled on."
         )
     return 1 if summary.refused else 0
+
+
+@contextmanager
+def progress_reporter(total: int, stream: TextIO) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal; plain lines ("Seeding: 6 of 60 cases") every tenth of the
+    way otherwise, so a log file or a pipe gets readable lines, not one long redrawn one."""
+    if stream.isatty():
+        with tqdm(total=total, unit="case", desc="Seeding", disable=total < 2, file=stream) as bar:
+
+            def advance() -> None:
+                bar.update(1)
+
+            yield advance
+        return
+    done = 0
+    every = max(1, total // 10)
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if done % every == 0 or done == total:
+            print(f"Seeding: {done} of {total} cases", file=stream, flush=True)
+
+    yield step
 
 
 def describe(summary: SeedSummary, *, seed: int) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import html
 import re
 from datetime import date
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from checker_console.standins.cim_store import (
@@ -35,6 +36,7 @@ from checker_console.standins.cim_store import (
     DuplicatePerson,
     IdempotencyKeyReused,
     NewProfile,
+    Profile,
 )
 from checker_console.standins.faults import (
     FaultInjector,
@@ -176,8 +178,14 @@ def create_app(
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "service": "cim-standin"})
 
+    async def home(request: Request) -> Response:
+        """What the stand-in holds: every CIS profile it created, newest first."""
+        profiles = await run_in_threadpool(store.profiles)
+        return HTMLResponse(render_profiles(list(reversed(profiles))))
+
     app = Starlette(
         routes=[
+            Route("/", home, methods=["GET"]),
             Route(PROFILES_PATH, create_profile, methods=["POST"]),
             Route(PROFILES_PATH + "/{uuid}", get_profile, methods=["GET"]),
             Route(PROFILES_PATH + "/{uuid}/photo", get_photo, methods=["GET"]),
@@ -189,4 +197,38 @@ def create_app(
     )
     return FaultMiddleware(
         app, injector, lambda method, path: method == "POST" and path == PROFILES_PATH
+    )
+
+
+def render_profiles(profiles: list[Profile]) -> str:
+    """The stand-in's root page: a table of the profiles it holds (synthetic people only)."""
+    rows = "".join(
+        "<tr><td>{uuid}</td><td>{name}</td><td>{born}</td><td>{org}</td><td>{at}</td></tr>".format(
+            uuid=html.escape(p.uuid),
+            name=html.escape(f"{p.given_name} {p.family_name}"),
+            born=html.escape(p.date_of_birth),
+            org=html.escape(p.organisation_code),
+            at=html.escape(p.created_at[:19].replace("T", " ")),
+        )
+        for p in profiles
+    )
+    count = f"{len(profiles)} profile" + ("" if len(profiles) == 1 else "s")
+    table = (
+        "<table><caption>Profiles created, newest first (times in UTC)</caption><thead><tr>"
+        "<th scope='col'>UUID</th><th scope='col'>Name</th><th scope='col'>Date of birth</th>"
+        "<th scope='col'>Organisation</th><th scope='col'>Created</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        if profiles
+        else "<p>No profiles have been created yet. Approve a case in the console.</p>"
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta http-equiv='refresh' content='5'><title>CIM stand-in: profiles</title><style>"
+        "body{font-family:Arial,sans-serif;margin:0}h1{background:#005eb8;color:#fff;margin:0;"
+        "padding:16px 24px;font-size:24px}main{padding:16px 24px}table{border-collapse:collapse}"
+        "th,td{text-align:left;padding:4px 12px 4px 0;border-bottom:1px solid #d8dde0}"
+        "caption{text-align:left;font-weight:bold;padding-bottom:8px}</style></head><body>"
+        f"<h1>CIM stand-in: profiles ({count})</h1><main>{table}"
+        "<p>JSON for scripts: <a href='/admin/profiles'>/admin/profiles</a></p></main>"
+        "</body></html>"
     )

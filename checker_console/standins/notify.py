@@ -246,6 +246,7 @@ def create_app(
             Route("/v2/notifications/email", send_email, methods=["POST"]),
             Route("/v2/notifications", list_notifications, methods=["GET"]),
             Route("/v2/notifications/{id}", get_notification, methods=["GET"]),
+            Route("/", mailbox_html, methods=["GET"]),  # what it holds: the emails it "sent"
             Route("/mailbox", mailbox_html, methods=["GET"]),
             Route("/mailbox.json", mailbox_json, methods=["GET"]),
             admin_faults_route(injector),
@@ -257,6 +258,11 @@ def create_app(
         injector,
         lambda method, path: method == "POST" and path.startswith("/v2/notifications"),
     )
+
+
+def emails_text(count: int) -> str:
+    """ "1 email", "3 emails"."""
+    return f"{count} email" if count == 1 else f"{count} emails"
 
 
 def _render_mailbox(rows: list[dict[str, Any]]) -> str:
@@ -279,6 +285,7 @@ def _render_mailbox(rows: list[dict[str, Any]]) -> str:
         "padding:16px 24px;font-size:24px}main{padding:16px 24px;max-width:60em}"
         "article{border:1px solid #d8dde0;margin:0 0 16px;padding:12px}"
         "pre{white-space:pre-wrap;font-family:inherit}</style></head><body>"
-        f"<h1>Notify stand-in: mailbox ({len(rows)} emails)</h1><main>{empty}{items}</main>"
+        f"<h1>Notify stand-in: mailbox ({emails_text(len(rows))})</h1>"
+        f"<main>{empty}{items}</main>"
         "</body></html>"
     )

@@ -218,7 +218,9 @@ class Decision(SQLModel, table=True):
     applicant_message: str = Field(default="", max_length=4000)
     internal_note: str = Field(default="", max_length=4000)
     seconds_to_decide: float | None = Field(default=None)
-    decided_at: datetime = _when(default_factory=utcnow)
+    decided_at: datetime = _when(default_factory=utcnow, index=True)
+    #: Set when the checker undid the decision inside its window; the row stays on the record.
+    undone_at: datetime | None = _when(default=None)
 
 
 class SampleTruth(SQLModel, table=True):

@@ -21,6 +21,7 @@ from checker_console.services.identity.sessions import (
 )
 from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
+from checker_console.ui.person_guard import forget_page_states
 
 
 class SessionState(rx.State):
@@ -39,6 +40,8 @@ class SessionState(rx.State):
     #: Set when this browser asked for something its role may not do.
     refusal: str = ""
     demo_mode: bool = False
+    #: Whose session cookie this tab's page states were built for (``ui/person_guard.py``).
+    _owner_mark: str = ""
 
     def _cookie_value(self) -> str | None:
         return cookie_value_from_header(self.router.headers.cookie)
@@ -46,6 +49,11 @@ class SessionState(rx.State):
     async def signed_in_user(self) -> SignedInUser | None:
         """The user behind this browser's cookie now, or None (and the sign-in page shows)."""
         user = await run_service(resolve_session, self._cookie_value())
+        if user is None and self.signed_in:
+            # The session ended (timeout, back-channel logout): drop everything it showed.
+            mark = self._owner_mark
+            await forget_page_states(self)
+            self._owner_mark = mark
         self._show_user(user)
         if user is None or not user.has_any_role(CONSOLE_ROLES):
             return None

@@ -100,6 +100,17 @@ label {{ display: block; font-weight: bold; margin-bottom: 4px; }}
 .documents img {{ display: block; width: 240px; height: 160px; object-fit: contain;
   background: #f0f4f5; border: 1px solid {BORDER}; }}
 .inset {{ border-left: 8px solid {NHS_BLUE}; padding: 8px 24px; margin: 24px 0; }}
+.pre-wrap {{ white-space: pre-wrap; }}
+.confirmation {{ position: fixed; left: 16px; bottom: 16px; z-index: 20; display: flex;
+  align-items: center; gap: 12px; max-width: 640px; padding: 8px 12px; background: #fff;
+  border: 2px solid #007f3b; border-left-width: 8px; box-shadow: 0 2px 6px rgba(0,0,0,.25); }}
+.confirmation--refused {{ border-color: #d5281b; }}
+.confirmation__text {{ margin: 0; font-weight: bold; }}
+.decision-record {{ border-left: 8px solid {NHS_BLUE}; padding: 0 0 0 16px; margin: 0 0 24px; }}
+.decision-record__heading {{ margin: 0 0 8px; }}
+.chain {{ font-weight: bold; padding: 8px 12px; border: 2px solid; display: inline-block; }}
+.chain--ok {{ color: #006435; border-color: #007f3b; }}
+.chain--broken {{ color: #d5281b; border-color: #d5281b; }}
 .sign-in-list {{ list-style: none; padding: 0; }}
 .sign-in-list li {{ margin-bottom: 12px; }}
 """
@@ -162,13 +173,14 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
 .pane__title--earlier {{ background: #ffeb3b; color: #212b32; padding: 0 4px; }}
 .viewer {{ flex: 1; min-height: 0; display: flex; flex-direction: column;
   border: 1px solid {BORDER}; }}
-.viewer-toolbar {{ display: flex; flex-wrap: nowrap; align-items: center; gap: 2px; padding: 2px;
-  overflow: hidden;
+.viewer-toolbar {{ display: flex; flex-wrap: wrap; align-items: center; gap: 2px; padding: 2px;
   background: #f0f4f5; border-bottom: 1px solid {BORDER}; }}
 .viewer-button {{ flex: none; font: 12px/1.2 Arial, sans-serif; min-width: 24px; padding: 3px 4px;
   color: {TEXT}; background: #fff; border: 1px solid #aeb7bd; border-radius: 2px;
   cursor: pointer; }}
 .viewer-button:hover {{ background: #e8edee; }}
+.viewer-tip {{ position: absolute; top: 2px; left: 2px; z-index: 5; padding: 2px 6px;
+  white-space: nowrap; font-size: 12px; color: #fff; background: {TEXT}; pointer-events: none; }}
 .viewer-button[aria-pressed="true"] {{ background: {NHS_BLUE}; color: #fff; }}
 .viewer-button:focus {{ outline: 3px solid {FOCUS}; outline-offset: 0;
   box-shadow: inset 0 0 0 2px {TEXT}; }}
@@ -238,10 +250,12 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
 .checklist legend, .reasons legend {{ font-weight: bold; padding: 0; }}
 .check__count {{ font-weight: normal; color: {SECONDARY_TEXT}; }}
 .checks {{ list-style: none; margin: 0; padding: 0; }}
-.check {{ display: flex; align-items: flex-start; gap: 6px; padding: 1px 0; }}
-input.check__box {{ flex: none; width: 18px; height: 18px; min-height: 0; margin: 1px 0 0;
-  padding: 0; accent-color: {NHS_BLUE}; }}
-.check__label {{ display: flex; gap: 6px; margin: 0; font-weight: normal; font-size: 0.8125rem; }}
+.check {{ display: flex; align-items: center; gap: 0; min-height: 26px; }}
+input.check__box {{ flex: none; width: 24px; height: 24px; min-height: 0; margin: 1px 0;
+  padding: 0; accent-color: {NHS_BLUE}; cursor: pointer; }}
+.check__label {{ display: flex; flex: 1; align-items: center; gap: 6px; margin: 0;
+  padding: 1px 0 1px 8px; min-height: 26px; font-weight: normal; font-size: 0.8125rem;
+  cursor: pointer; }}
 .checklist--error, .reasons--error {{ border-left: 4px solid #d5281b; padding-left: 8px; }}
 .field-error {{ margin: 0; color: #d5281b; font-weight: bold; font-size: 0.8125rem; }}
 .decision-form {{ display: flex; flex-direction: column; gap: 3px; }}
@@ -249,8 +263,8 @@ input.check__box {{ flex: none; width: 18px; height: 18px; min-height: 0; margin
 .textarea {{ width: 100%; font: 0.8125rem/1.3 Arial, sans-serif; color: {TEXT}; padding: 3px 5px;
   border: 2px solid {SECONDARY_TEXT}; resize: none; }}
 .textarea:focus {{ outline: 4px solid {FOCUS}; outline-offset: 0; border-color: {TEXT}; }}
-.form-actions {{ display: flex; gap: 8px; margin-top: 4px; }}
-.form-actions .button {{ font-size: 0.875rem; padding: 7px 12px; }}
+.form-actions {{ display: flex; gap: 8px; margin-top: 2px; }}
+.form-actions .button {{ font-size: 0.875rem; padding: 6px 12px; }}
 .decision-bar {{ display: flex; flex-wrap: wrap; gap: 8px; padding-top: 4px; }}
 .decision-bar .field-error {{ flex-basis: 100%; }}
 .decision-bar__button {{ flex: 1; display: inline-flex; align-items: center;

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 
 from checker_console.observability.logs import configure_logging
 from checker_console.settings import get_settings
+from checker_console.web.api_errors import ApiErrorsMiddleware
 from checker_console.web.request_ids import RequestIdMiddleware
 from checker_console.web.security import SecurityHeadersMiddleware, origin_of
 
@@ -36,7 +37,8 @@ def collect_routes() -> list[BaseRoute]:
 
 
 def build_api() -> Starlette:
-    """Our routes, with security headers on every response (Reflex's pages included)."""
+    """Our routes, with security headers on every response (Reflex's pages included), and every
+    path under ``/api/v1/`` answered by the API (``web/api_errors.py``), never the front end."""
     settings = get_settings()
     configure_logging(settings.log_format)
     security = Middleware(
@@ -46,5 +48,6 @@ def build_api() -> Starlette:
         app_url=settings.app_url,
     )
     return Starlette(
-        routes=collect_routes(), middleware=[Middleware(RequestIdMiddleware), security]
+        routes=collect_routes(),
+        middleware=[Middleware(RequestIdMiddleware), security, Middleware(ApiErrorsMiddleware)],
     )

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from checker_console.domain.roles import landing_route
 from checker_console.services.identity.sessions import (
     DEMO_USERS,
     SESSION_COOKIE,
@@ -81,7 +82,8 @@ def signed_in_user(request: Request) -> SignedInUser | None:
         return resolve_session(session, cookie_value)
 
 
-def _start_demo_session(user_id: str) -> str:
+def _start_demo_session(user_id: str) -> tuple[str, str]:
+    """The new session's cookie value, and the page this person starts on."""
     user = demo_user(user_id)
     assert user is not None
     with session_scope() as session:
@@ -92,7 +94,7 @@ def _start_demo_session(user_id: str) -> str:
             roles=[user.role],
             email=user.email,
         )
-    return cookie_value
+    return cookie_value, landing_route([user.role])
 
 
 async def demo_sign_in(request: Request) -> Response:
@@ -104,8 +106,8 @@ async def demo_sign_in(request: Request) -> Response:
         return PlainTextResponse(
             f"There is no demo user {user_id!r}. Use one of: {known}.", status_code=400
         )
-    cookie_value = await run_in_threadpool(_start_demo_session, user_id)
-    response = RedirectResponse("/cases", status_code=303)
+    cookie_value, landing = await run_in_threadpool(_start_demo_session, user_id)
+    response = RedirectResponse(landing, status_code=303)
     set_session_cookie(response, request, cookie_value)
     return response
 

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from checker_console.adapters.blobs import BlobNotFound, get_blob_store
 from checker_console.domain.roles import CHECKER, CONSOLE_ROLES
 from checker_console.services.audit import append_audit
-from checker_console.services.cases.listing import images_deleted_notice
+from checker_console.services.cases.overview import images_deleted_notice
 from checker_console.services.identity.sessions import (
     SESSION_COOKIE,
     SignedInUser,

@@ -61,7 +61,7 @@ def max_body_bytes(settings: Settings) -> int:
 def _too_large(limit: int) -> IntakeRefused:
     return IntakeRefused(
         "request",
-        f"The upload is larger than {limit / 1_000_000:.0f} MB in total.",
+        f"The upload is larger than {limit / (1024 * 1024):.0f} MiB in total.",
         413,
         code="request_too_large",
         fix="Send each photo as the phone camera took it; do not attach anything else.",

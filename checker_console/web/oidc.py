@@ -32,7 +32,7 @@ from checker_console.adapters.cis2 import (
     TokenRejected,
 )
 from checker_console.adapters.cis2_keys import load_or_create_signing_key, public_jwks
-from checker_console.domain.roles import RolePolicy
+from checker_console.domain.roles import RolePolicy, landing_route
 from checker_console.services.identity import cis2_sign_in as sign_in
 from checker_console.services.identity.sessions import session_cookie_is_secure, users_of_sid
 from checker_console.services.queue.hand_back import hand_back_work
@@ -44,7 +44,6 @@ START_PATH = "/auth/cis2/start"
 CALLBACK_PATH = "/auth/cis2/callback"
 BACKCHANNEL_LOGOUT_PATH = "/auth/cis2/backchannel-logout"
 LOGIN_COOKIE = "cc_login"
-AFTER_SIGN_IN = "/cases"
 _NO_STORE = {"Cache-Control": "no-store"}
 
 _clients: dict[tuple[object, ...], Cis2Client] = {}
@@ -181,7 +180,7 @@ async def callback(request: Request) -> Response:
         return _done(_assurance_page(outcome))
     if isinstance(outcome, sign_in.NoConsoleRole):
         return _done(_no_role_page(outcome))
-    response = RedirectResponse(AFTER_SIGN_IN, status_code=303, headers=_NO_STORE)
+    response = RedirectResponse(landing_route(outcome.roles), status_code=303, headers=_NO_STORE)
     set_session_cookie(response, request, outcome.cookie_value)
     return _done(response)
 

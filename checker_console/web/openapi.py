@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from checker_console.domain.ni_number import ni_number_pattern
 from checker_console.services.intake.checks import (
     DOCUMENT_KINDS,
     DOCUMENT_SIDES,
@@ -37,7 +38,8 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 ERROR_CODES: dict[int, tuple[str, ...]] = {
     400: ("malformed_form",),
     401: ("unauthorised",),
-    404: ("invitation_not_found",),
+    404: ("invitation_not_found", "not_found"),
+    405: ("method_not_allowed",),
     409: ("already_submitted",),
     410: ("invitation_expired",),
     413: ("request_too_large", "form_too_large", "file_too_large", "too_many_documents"),
@@ -71,7 +73,8 @@ ERROR_CODES: dict[int, tuple[str, ...]] = {
 _STATUS_TEXT = {
     400: "The body is not a readable multipart form.",
     401: "The Authorization header is missing or its token is wrong.",
-    404: "No invitation has this token.",
+    404: "No invitation has this token, or the API has no such address.",
+    405: "The address does not accept this method; the Allow header lists those it does.",
     409: "The invitation has already been used for a submission.",
     410: "The invitation has expired.",
     413: "The body, a file or the number of documents is over its limit.",
@@ -85,14 +88,16 @@ def _image_file(description: str) -> dict[str, Any]:
     return {
         "type": "string",
         "contentMediaType": "application/octet-stream",
+        "minLength": 1,
         "description": description,
     }
 
 
 def _request_schema(settings: Settings) -> dict[str, Any]:
+    mib = settings.max_upload_bytes / (1024 * 1024)
     image_rule = (
-        f"JPEG, PNG, WebP or HEIC, recognised from the file's own bytes; at most "
-        f"{settings.max_upload_bytes} bytes and {settings.max_image_pixels} pixels."
+        f"JPEG, PNG, WebP or HEIC, recognised from the file's own bytes; not empty; at most "
+        f"{mib:g} MiB ({settings.max_upload_bytes} bytes) and {settings.max_image_pixels} pixels."
     )
     name = {"type": "string", "minLength": 1, "maxLength": NAME_MAX_LENGTH}
     document_parts: dict[str, Any] = {
@@ -137,9 +142,11 @@ def _request_schema(settings: Settings) -> dict[str, Any]:
             "date_of_birth": {"type": "string", "format": "date", "examples": ["2001-05-12"]},
             "ni_number": {
                 "type": "string",
-                "description": "UK National Insurance number, spaces allowed. HMRC's example "
-                "prefix QQ is accepted (synthetic data uses it).",
-                "examples": ["QQ 12 34 56 C"],
+                "pattern": ni_number_pattern(allow_example=settings.demo_mode),
+                "description": "UK National Insurance number as HMRC issues them: 2 letters, "
+                "6 numbers, then A, B, C or D; spaces allowed, any case. HMRC's example prefix "
+                "QQ is accepted only while the console runs in demo mode (synthetic data).",
+                "examples": ["QQ 12 34 56 C" if settings.demo_mode else "AB 12 34 56 C"],
             },
             **{f"documents[0][{part}]": schema for part, schema in document_parts.items()},
             SELFIE_FIELD: _image_file(f"A passport-style photo of the applicant. {image_rule}"),

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from checker_console.adapters.blobs import BlobNotFound, blob_key, get_blob_store
 from checker_console.domain.roles import LEAD, QA
 from checker_console.services.audit import append_audit
-from checker_console.services.cases.listing import images_deleted_notice
+from checker_console.services.cases.overview import images_deleted_notice
 from checker_console.services.identity.sessions import SESSION_COOKIE, resolve_session
 from checker_console.services.oversight.replay import replay_allowed
 from checker_console.store.db import session_scope

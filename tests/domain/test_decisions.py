@@ -23,14 +23,20 @@ def test_a_fully_ticked_checklist_allows_approval() -> None:
     require_every_item_confirmed(checklist_answers(ALL_TICKED))
 
 
-def test_approval_refusal_names_every_unticked_item_in_checklist_order() -> None:
-    answers = checklist_answers({**ALL_TICKED, "photo_rules": False, "face_matches": False})
-    with pytest.raises(DecisionRefused) as refused:
-        require_every_item_confirmed(answers)
-    assert refused.value.field == "checklist"
-    assert refused.value.message == (
-        "Confirm every checklist item before approving: face matches the photo ID; "
-        "selfie meets smartcard photo rules."
+def test_approval_refusal_is_one_short_line_saying_what_else_to_do() -> None:
+    def refusal(answers: dict[str, bool]) -> str:
+        with pytest.raises(DecisionRefused) as refused:
+            require_every_item_confirmed(checklist_answers(answers))
+        assert refused.value.field == "checklist"
+        return refused.value.message
+
+    assert refusal({}) == "Confirm all 8 checklist items, or reject or refer"
+    assert (
+        refusal({**ALL_TICKED, "photo_rules": False, "face_matches": False})
+        == "Confirm the 2 checklist items not yet ticked, or reject or refer"
+    )
+    assert refusal({**ALL_TICKED, "face_matches": False}) == (
+        "Confirm the last checklist item (face matches the photo ID), or reject or refer"
     )
 
 

@@ -11,6 +11,7 @@ from checker_console.domain.roles import (
     RolePolicy,
     assurance_level,
     console_roles_for,
+    landing_route,
     parse_nrbac_roles,
     required_roles_text,
     selected_role,
@@ -110,3 +111,11 @@ def test_assurance_level_reads_the_claim_and_treats_anything_unreadable_as_zero(
     claims: dict[str, object], level: int
 ) -> None:
     assert assurance_level(claims) == level
+
+
+def test_checkers_land_on_the_queue_and_leads_and_qa_on_the_case_list() -> None:
+    assert landing_route([CHECKER]) == "/queue"
+    assert landing_route([LEAD]) == "/dashboard"
+    assert landing_route([QA]) == "/qa"
+    assert landing_route([CHECKER, LEAD]) == "/dashboard"  # a lead's work comes first
+    assert landing_route([]) == "/cases"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -13,6 +14,7 @@ from sqlmodel import Session, func, select
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.sample import command
+from checker_console.sample.command import progress_reporter
 from checker_console.sample.plan import plan_case
 from checker_console.sample.seeding import seed_cases
 from checker_console.settings import get_settings
@@ -99,4 +101,16 @@ def test_seed_command_with_if_empty_seeds_only_an_empty_console(
 
     assert "Seed 2: 1 sample case (1 new" in first
     assert "decided cases and" in first and "over the last 21 days" in first
-    assert "Not seeding: the console already has" in second
+    assert "Not seeding: the console already has 1 application(s)." in second
+
+
+def test_seeding_progress_is_plain_lines_when_output_is_not_a_terminal() -> None:
+    stream = io.StringIO()  # not a terminal, like a log file or a pipe
+
+    with progress_reporter(20, stream) as step:
+        for _ in range(20):
+            step()
+
+    lines = stream.getvalue().splitlines()
+    assert lines == [f"Seeding: {n} of 20 cases" for n in range(2, 21, 2)]
+    assert "\r" not in stream.getvalue()

@@ -5,6 +5,7 @@ import threading
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
+from checker_console.domain.audit_chain import canonical_body, chain_hash
 from checker_console.services.audit import append_audit, verify_audit_chain
 from checker_console.store.models import AuditEvent
 
@@ -70,3 +71,28 @@ def test_concurrent_writers_extend_one_unbroken_chain(engine: Engine) -> None:
         ]
     assert result.ok, result.breaks
     assert sequences == list(range(1, 41))
+
+
+def test_a_row_rewritten_with_a_recomputed_hash_is_caught_at_the_next_row(
+    session: Session,
+) -> None:
+    _write_events(session, 5)
+    forged = session.exec(select(AuditEvent).where(AuditEvent.sequence == 3)).one()
+    forged.actor = "mallory"
+    body = canonical_body(
+        occurred_at=forged.occurred_at,
+        actor=forged.actor,
+        action=forged.action,
+        application_id=forged.application_id,
+        detail=forged.detail,
+    )
+    forged.hash = chain_hash(forged.prev_hash, forged.sequence, body)  # a self-consistent row
+    session.add(forged)
+    session.commit()
+
+    result = verify_audit_chain(session)
+
+    assert not result.ok
+    assert [(b.sequence, b.reason) for b in result.breaks] == [
+        (4, "link to the previous event does not match")
+    ]

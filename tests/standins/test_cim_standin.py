@@ -90,3 +90,15 @@ def test_spread_faults_split_the_share_evenly_over_every_kind() -> None:
     assert config.total_rate == pytest.approx(0.3)
     rates = (config.error_rate, config.timeout_rate, config.drop_rate, config.lost_response_rate)
     assert all(rate == pytest.approx(0.075) for rate in rates)
+
+
+def test_the_cim_stand_in_s_root_page_lists_the_profiles_it_holds(tmp_path: Path) -> None:
+    with running_cim(tmp_path / "cim.db") as cim, httpx.Client(base_url=cim.url) as http:
+        empty = http.get("/")
+        created = cim.store.create_profile("k1", new_profile()).profile
+        page = http.get("/")
+
+    assert empty.status_code == 200 and "No profiles have been created yet" in empty.text
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "CIM stand-in: profiles (1 profile)" in page.text
+    assert created.uuid in page.text and "Mary Seacole" in page.text

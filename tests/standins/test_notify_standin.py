@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from notifications_python_client import NotificationsAPIClient
 from notifications_python_client.errors import HTTPError
@@ -103,3 +104,21 @@ def test_the_standin_delivers_a_repeated_reference_twice_like_notify(
 
     assert again.already_sent
     assert len(notify.mailbox.find(reference="notify_profile_created:1")) == 2
+
+
+def test_the_notify_stand_in_s_root_page_is_its_mailbox_counting_in_plain_english(
+    notify: RunningNotify, settings: Settings
+) -> None:
+    client = NotificationsAPIClient(settings.notify_api_key, base_url=notify.url)
+    client.send_email_notification(
+        email_address="mary.seacole@example.org",
+        template_id=settings.notify_template_profile_created,
+        personalisation={"given_name": "Mary", "uuid": "555123456789", "organisation_name": "RX"},
+        reference="ref-root",
+    )
+
+    page = httpx.get(f"{notify.url}/")
+
+    assert page.status_code == 200
+    assert "mailbox (1 email)" in page.text
+    assert "Your UUID is: 555123456789" in page.text

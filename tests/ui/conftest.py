@@ -36,6 +36,9 @@ from tests.ui.standins import cis2_for_console, console_environment, register_co
 
 REQUIRE_BROWSER = os.environ.get("CHECKER_REQUIRE_BROWSER") == "1"
 CASE_LIST_URL = re.compile(r".*/cases/?$")
+QUEUE_URL = re.compile(r".*/queue/?$")
+#: Where sign-in lands: checkers on the queue, leads and QA reviewers on the case list.
+LANDING_URL = re.compile(r".*/(cases|queue)/?$")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -122,7 +125,7 @@ def review_console(
     database_url = f"sqlite:///{folder / 'checker.db'}"
     engine = make_engine(database_url)
     migrate(engine)
-    seeded = seed_sample_cases(engine, folder / "data" / "blobs", cases=12)
+    seeded = seed_sample_cases(engine, folder / "data" / "blobs", cases=16)
     # The face-similarity aid, computed now as the background worker would, so it is there.
     compute_pending(limit=seeded, db=engine, blobs=LocalBlobStore(folder / "data" / "blobs"))
     engine.dispose()
@@ -157,9 +160,9 @@ def page(browser: Browser, console: Console) -> Iterator[Page]:
 
 
 def sign_in_as(page: Page, user_id: str) -> None:
-    """The demo sign-in, as a person clicks it: it lands on the case list."""
+    """The demo sign-in, as a person clicks it: it lands on the person's starting page."""
     page.goto(f"/auth/demo-sign-in?user={user_id}")
-    page.wait_for_url(CASE_LIST_URL)
+    page.wait_for_url(LANDING_URL)
 
 
 @pytest.fixture

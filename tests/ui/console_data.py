@@ -19,7 +19,7 @@ from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import DocumentKind
 from checker_console.store.db import make_engine
-from checker_console.store.models import Application, AuditEvent, Document, UserSession
+from checker_console.store.models import Application, AuditEvent, Decision, Document, UserSession
 from tests.profile_factories import fail_profile
 from tests.ui.conftest import Console
 
@@ -108,3 +108,31 @@ def leave_sessions_idle(console: Console, user_id: str, *, minutes: int) -> int:
             session.add(row)
         session.commit()
         return len(rows)
+
+
+def record_a_decision(
+    console: Console, checker_id: str, outcome: str, *, nth: int = 0, **fields: object
+) -> tuple[int, str]:
+    """A decision by ``checker_id`` on the ``nth`` seeded case in ``outcome``: (case id, name).
+
+    Only the decision row: the case's status is already the outcome's, so no count changes.
+    """
+    with _session(console) as session:
+        cases = session.exec(
+            select(Application).where(col(Application.status) == outcome).order_by(Application.id)
+        ).all()
+        case = cases[nth]
+        assert case.id is not None
+        session.add(
+            Decision(application_id=case.id, checker_id=checker_id, outcome=outcome, **fields)
+        )
+        session.commit()
+        return case.id, f"{case.given_name} {case.family_name}"
+
+
+def other_applicant_names(console: Console, except_case_id: int) -> set[str]:
+    """Full names of every other applicant (a name shared with ``except_case_id`` excluded)."""
+    with _session(console) as session:
+        cases = session.exec(select(Application)).all()
+    own = {f"{c.given_name} {c.family_name}" for c in cases if c.id == except_case_id}
+    return {f"{c.given_name} {c.family_name}" for c in cases} - own

@@ -7,24 +7,18 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import LocatorAssertions, Page, expect
 
-from tests.ui.conftest import CASE_LIST_URL, Console, sign_in_as
+from tests.ui.axe import serious_accessibility_problems
+from tests.ui.conftest import CASE_LIST_URL, QUEUE_URL, Console, sign_in_as
+from tests.ui.console_data import other_applicant_names, record_a_decision
 
 pytestmark = pytest.mark.browser
 
 FOCUS_YELLOW = "rgb(255, 235, 59)"
 
 
-def _serious_accessibility_problems(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} "
-        f"{[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
+_serious_accessibility_problems = serious_accessibility_problems
 
 
 def _case_count(page: Page) -> LocatorAssertions:
@@ -136,13 +130,27 @@ def test_a_lead_sees_each_case_s_photo_id_thumbnail(page: Page) -> None:
         page.screenshot(path=str(Path(folder) / "case-list.png"), full_page=True)
 
 
-def test_a_checker_sees_the_list_without_identity_images(page: Page, console: Console) -> None:
+def test_a_checker_lands_on_the_queue_and_their_case_list_shows_only_their_decisions(
+    page: Page, console: Console
+) -> None:
+    decided_id, decided_name = record_a_decision(console, "checker.one", "rejected")
     sign_in_as(page, "checker.one")
+    page.wait_for_url(QUEUE_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
 
-    _case_count(page).to_contain_text(f"of {console.total} cases")
-    expect(page.locator("header")).to_contain_text("Sam Patel")
-    expect(page.get_by_text("Identity images are shown to team leads")).to_be_visible()
+    page.goto("/cases")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your decisions")
+    _case_count(page).to_have_text("Showing 1 to 1 of 1 case")
+    assert _case_links(page) == [f"/cases/{decided_id}"]
+    row = page.locator("table tbody tr")
+    expect(row).to_contain_text(decided_name)
+    expect(row).to_contain_text("Rejected")
     expect(page.locator("table img")).to_have_count(0)
+    others = other_applicant_names(console, decided_id)
+    main_text = page.locator("main").inner_text()
+    assert not [name for name in others if name in main_text]
+    assert _serious_accessibility_problems(page) == []
 
 
 def test_the_case_list_has_no_serious_accessibility_problems(page: Page, console: Console) -> None:
@@ -202,3 +210,21 @@ def test_signing_out_ends_the_session(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     page.goto("/cases")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_the_first_load_asks_for_nothing_that_is_not_there(page: Page) -> None:
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto("/")  # a visitor first: the sign-in choices
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    sign_in_as(page, "lead.one")
+    _case_count(page).to_contain_text("cases")
+    page.goto("/queue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
+    page.wait_for_load_state("networkidle")
+
+    assert missing == []
+    assert [e for e in errors if "404" in e] == []

@@ -78,3 +78,10 @@ def test_the_queue_page_has_no_serious_accessibility_problems(open_as: OpenAs) -
     expect(page.locator("#queue-table tbody tr").first).to_be_visible()
 
     assert serious_accessibility_problems(page) == []
+
+
+def test_the_queue_pager_says_which_page_of_how_many_like_the_case_list(open_as: OpenAs) -> None:
+    page = open_as("lead.one")
+    page.goto("/queue")
+
+    expect(page.locator("#queue-pager-status")).to_have_text("Page 1 of 1")

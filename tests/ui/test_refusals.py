@@ -45,7 +45,8 @@ def test_a_lead_only_event_sent_from_a_checker_s_websocket_is_refused_and_audite
 ) -> None:
     failed = fail_an_approved_case(console, reason="CIM did not answer after 8 attempts")
     sign_in_as(page, "checker.one")
-    expect(page.locator("#case-count")).to_contain_text("cases")
+    page.goto("/cases")
+    expect(page.locator("#case-count")).to_be_visible()
     before = len(audit_events(console, action="ui.refused", actor="checker.one"))
 
     _send_event(page, f"{DownstreamState.get_full_name()}.retry_profile", {"case_id": failed.id})

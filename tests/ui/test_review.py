@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.ui.axe import serious_accessibility_problems
+from tests.ui.axe import problems_with_rule, serious_accessibility_problems
 from tests.ui.conftest import REVIEW_LEASE_SECONDS, Console
 from tests.ui.review_support import (
     HEADING,
@@ -76,7 +76,7 @@ def test_a_checker_claims_zooms_rotates_ticks_and_approves_with_the_keyboard_onl
     next_case = page.locator(HEADING)
     expect(next_case).not_to_have_text(re.compile(rf"case {case_id}$"))
     assert case_row(review_console.database_url, case_id).status in {"approved", "profile_pending"}
-    [decision] = decisions_of(review_console.database_url, case_id)
+    [decision] = [d for d in decisions_of(review_console.database_url, case_id) if not d.undone_at]
     assert (decision.outcome, decision.checker_id) == ("approved", "checker.one")
     assert all(decision.checklist.values())
     following = shown_case_id(page)
@@ -92,7 +92,16 @@ def test_approving_before_the_checklist_is_complete_is_refused_in_a_summary(
 ) -> None:
     page, case_id = _open_review_and_press(open_as, "a")
 
-    _expect_refused(page, "Confirm every checklist item", field="checklist")
+    page.keyboard.press("a")
+
+    expect(page.locator("#error-summary")).to_have_text(
+        re.compile("Confirm all 8 checklist items, or reject or refer$")
+    )
+    expect(page.locator("#error-summary a")).to_have_count(1)
+    expect(page.locator("#error-summary a")).to_have_attribute(
+        "href", re.compile("#check-accepted_type$")
+    )
+    expect(page.locator("#checklist-error")).to_contain_text("Confirm all 8 checklist items")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert case_row(review_console.database_url, case_id).status == "in_review"
 
@@ -117,7 +126,7 @@ def test_rejecting_without_a_reason_is_refused_then_a_reason_and_its_message_rej
 
     expect(page.locator(HEADING)).not_to_have_text(re.compile(rf"case {case_id}$"))
     assert case_row(review_console.database_url, case_id).status == "rejected"
-    [decision] = decisions_of(review_console.database_url, case_id)
+    [decision] = [d for d in decisions_of(review_console.database_url, case_id) if not d.undone_at]
     assert decision.reasons == ["details_mismatch"]
     assert "does not match your invitation" in decision.applicant_message
     assert decision.internal_note == "Surname spelt differently on the passport."
@@ -215,7 +224,7 @@ def test_a_lost_lease_is_said_plainly_and_the_next_case_is_one_key_away(
 
     expect(page.get_by_role("heading", name="You no longer hold this case")).to_be_visible()
     expect(page.locator(".notice")).to_contain_text("ran out")
-    assert decisions_of(review_console.database_url, case_id) == []
+    assert [d for d in decisions_of(review_console.database_url, case_id) if not d.undone_at] == []
     page.keyboard.press("n")
     assert shown_case_id(page) > 0
 
@@ -268,3 +277,73 @@ def test_the_review_page_has_no_serious_accessibility_problems(open_as: OpenAs) 
     page.keyboard.press("r")
     expect(page.locator("#reject-form")).to_be_visible()
     assert serious_accessibility_problems(page) == []
+
+
+def test_each_checklist_item_is_a_target_of_at_least_24_pixels_and_its_words_tick_it(
+    open_as: OpenAs,
+) -> None:
+    page = open_as("checker.one")
+    page.goto("/review")
+    shown_case_id(page)
+
+    assert problems_with_rule(page, "target-size") == []
+    boxes = page.locator("#checklist .check__box")
+    expect(boxes).to_have_count(8)
+    sizes = boxes.evaluate_all(
+        "boxes => boxes.map(b => b.getBoundingClientRect()).map(r => [r.width, r.height])"
+    )
+    assert all(width >= 24 and height >= 24 for width, height in sizes), sizes
+    label = page.locator("#checklist .check__label").nth(2)
+    label_box = label.bounding_box()
+    assert label_box is not None and label_box["height"] >= 24
+    label.click(position={"x": label_box["width"] - 4, "y": label_box["height"] / 2})
+    expect(boxes.nth(2)).to_be_checked()  # the far end of the row ticks it, not a neighbour
+    expect(page.locator(".check__box:checked")).to_have_count(1)
+
+
+def test_escape_in_the_refer_note_closes_the_panel_and_keeps_the_note_for_later(
+    open_as: OpenAs, review_console: Console
+) -> None:
+    page = open_as("checker.one")
+    page.goto("/review")
+    case_id = shown_case_id(page)
+    page.keyboard.press("f")
+    note = page.locator("#refer-note")
+    expect(note).to_be_focused()
+    page.keyboard.type("Hologram looks odd")
+
+    page.keyboard.press("Escape")
+
+    expect(page.locator("#refer-form")).to_have_count(0)
+    expect(page.locator("#checklist")).to_be_visible()
+    page.keyboard.press("f")
+    expect(page.locator("#refer-note")).to_have_value("Hologram looks odd")
+    page.keyboard.press("Escape")
+    expect(page.locator("#refer-form")).to_have_count(0)
+    assert case_row(review_console.database_url, case_id).status == "in_review"
+
+
+def test_the_aids_and_comparison_stay_in_sight_with_the_reject_or_refer_panel_open(
+    open_as: OpenAs,
+) -> None:
+    page = open_as("checker.one")
+    page.goto("/review")
+    shown_case_id(page)
+    wait_until_both_images_painted(page)
+
+    page.keyboard.press("r")
+    expect(page.locator("#reject-form")).to_be_visible()
+    expect(page.locator(".aids")).to_be_in_viewport(ratio=1)
+    expect(page.locator(".compare")).to_be_in_viewport(ratio=1)
+    expect(page.get_by_role("button", name="Reject case")).to_be_in_viewport(ratio=1)
+    assert _fits_without_scrolling(page)
+
+    page.keyboard.press("Escape")
+    page.keyboard.press("f")
+    expect(page.locator("#refer-form")).to_be_visible()
+    page.locator(HEADING).focus()  # leave the note: the page, not the box, is checked
+    expect(page.locator(".aids")).to_be_in_viewport(ratio=1)
+    expect(page.locator("#checklist")).to_be_in_viewport(ratio=1)
+    expect(page.get_by_role("button", name="Refer case")).to_be_in_viewport(ratio=1)
+    assert _fits_without_scrolling(page)
+    page.keyboard.press("Escape")

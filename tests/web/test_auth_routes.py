@@ -50,7 +50,7 @@ def test_demo_sign_in_sets_an_http_only_lax_cookie_and_opens_the_case_list(
     response = _sign_in(demo_url, "lead.one")
 
     assert response.status_code == 303
-    assert response.headers["location"] == "/cases"
+    assert response.headers["location"] == "/cases"  # a lead's starting page
     set_cookie = response.headers["set-cookie"]
     assert set_cookie.startswith(f"{SESSION_COOKIE}=")
     assert "HttpOnly" in set_cookie
@@ -127,3 +127,10 @@ def test_the_signed_out_page_clears_the_cookie_and_offers_sign_in(demo_url: str)
     assert 'href="/sign-in"' in response.text
     assert f'{SESSION_COOKIE}=""' in response.headers["set-cookie"]
     assert 'lang="en-GB"' in response.text
+
+
+def test_a_checker_signed_in_by_the_demo_link_lands_on_the_queue(demo_url: str) -> None:
+    response = _sign_in(demo_url, "checker.one")
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/queue"

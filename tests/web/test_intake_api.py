@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 import checker_console.services.intake.checks
 import checker_console.services.intake.image_limits
+import checker_console.web.api_errors
 import checker_console.web.intake
 import checker_console.web.intake_form
 from checker_console.store.models import Application, Document
@@ -373,6 +374,7 @@ def test_every_error_code_in_the_code_is_documented_and_nothing_else() -> None:
         checker_console.services.intake.checks,
         checker_console.web.intake_form,
         checker_console.web.intake,
+        checker_console.web.api_errors,
     ]
     raised = {
         code

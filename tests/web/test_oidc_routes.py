@@ -80,11 +80,11 @@ def console(
             yield Console(url, standin, engine)
 
 
-def test_a_checker_signs_in_with_cis2_and_lands_on_the_case_list(console: Console) -> None:
+def test_a_checker_signs_in_with_cis2_and_lands_on_the_queue(console: Console) -> None:
     with console.browser() as browser:
         response = console.sign_in(browser, "checker.one")
 
-    assert response.status_code == 303 and response.headers["location"] == "/cases"
+    assert response.status_code == 303 and response.headers["location"] == "/queue"
     user = console.user_behind(response)
     assert user is not None
     assert (user.user_id, user.display_name, user.roles) == (

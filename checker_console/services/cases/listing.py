@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select, text
 from sqlmodel import Session, col
 
-from checker_console.clock import london
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import PHOTO_ID_KINDS
-from checker_console.store.models import Application, Document, Organisation
+from checker_console.store.models import Application, Decision, Document, Organisation
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -83,6 +82,9 @@ class CaseRow:
     lease_holder: str | None
     #: The first photo ID image, for a thumbnail; None if the case has none (or none was asked).
     thumbnail_document_id: int | None = field(default=None, kw_only=True)
+    #: With ``decided_by``: that checker's (latest) decision on the case, and when.
+    decided_outcome: str | None = field(default=None, kw_only=True)
+    decided_at: datetime | None = field(default=None, kw_only=True)
 
     @property
     def full_name(self) -> str:
@@ -131,8 +133,21 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
 
-def _filters(status: str | None, organisation_code: str | None, cohort: str | None) -> list[Any]:
+def _filters(
+    status: str | None,
+    organisation_code: str | None,
+    cohort: str | None,
+    decided_by: str | None = None,
+) -> list[Any]:
     conditions: list[Any] = []
+    if decided_by is not None:
+        conditions.append(
+            exists().where(
+                col(Decision.application_id) == col(Application.id),
+                col(Decision.checker_id) == decided_by,
+                col(Decision.undone_at).is_(None),
+            )
+        )
     if status:
         conditions.append(col(Application.status) == status)
     if organisation_code:
@@ -164,11 +179,16 @@ def list_cases(
     page: int = 1,
     page_size: int = 25,
     include_thumbnails: bool = True,
+    decided_by: str | None = None,
 ) -> CasePage:
     """One page of cases; a page past the end gives the last page, so a shrinking list never
-    strands the user on an empty page."""
+    strands the user on an empty page.
+
+    ``decided_by`` narrows the list to the cases that checker decided (a checker's own list:
+    they never see the names of cases they have not worked), each with their decision.
+    """
     _check_query(sort, page, page_size)
-    conditions = _filters(status, organisation_code, cohort)
+    conditions = _filters(status, organisation_code, cohort, decided_by)
     total = session.execute(
         select(func.count()).select_from(Application).where(*conditions)
     ).scalar_one()
@@ -192,10 +212,35 @@ def list_cases(
     records = session.execute(query).all()
     case_ids = [record[0] for record in records]
     thumbnail_ids = _first_photo_ids(session, case_ids) if include_thumbnails else {}
+    decided = _decisions_by(session, decided_by, case_ids) if decided_by is not None else {}
     rows = [
-        CaseRow(*record, thumbnail_document_id=thumbnail_ids.get(record[0])) for record in records
+        CaseRow(
+            *record,
+            thumbnail_document_id=thumbnail_ids.get(record[0]),
+            decided_outcome=decided.get(record[0], (None, None))[0],
+            decided_at=decided.get(record[0], (None, None))[1],
+        )
+        for record in records
     ]
     return CasePage(rows, total, page, page_size, sort, descending)
+
+
+def _decisions_by(
+    session: Session, checker_id: str, case_ids: list[int]
+) -> dict[int, tuple[str, datetime]]:
+    """case id -> (outcome, when) of this checker's latest decision on it, for one page."""
+    if not case_ids:
+        return {}
+    query = (
+        select(col(Decision.application_id), col(Decision.outcome), col(Decision.decided_at))
+        .where(
+            col(Decision.application_id).in_(case_ids),
+            col(Decision.checker_id) == checker_id,
+            col(Decision.undone_at).is_(None),
+        )
+        .order_by(col(Decision.decided_at), col(Decision.id))
+    )
+    return {case_id: (outcome, when) for case_id, outcome, when in session.execute(query)}
 
 
 def _first_photo_ids(session: Session, case_ids: list[int]) -> dict[int, int]:
@@ -252,82 +297,3 @@ def _distinct_values(session: Session, column: str) -> list[str]:
         f") SELECT value FROM seen WHERE value IS NOT NULL"
     )
     return list(session.execute(query).scalars())
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    id: int
-    kind: str
-    side: str
-    page: int
-
-    @property
-    def label(self) -> str:
-        """ "Passport, page 1", "Driving licence, back", "Selfie"."""
-        kind = self.kind.replace("_", " ").capitalize()
-        if self.kind == "selfie":
-            return kind
-        return f"{kind}, {self.side}" if self.side != "page" else f"{kind}, page {self.page}"
-
-
-@dataclass(frozen=True)
-class CaseOverview:
-    """What the read-only case page shows: the case's details and its documents."""
-
-    case: CaseRow
-    date_of_birth: date
-    attempt: int
-    lease_expires_at: datetime | None
-    decided_at: datetime | None
-    documents: list[DocumentSummary]
-    #: "Images deleted on 3 March 2027 under the retention policy", or "" while they are kept.
-    images_deleted: str = ""
-
-
-def images_deleted_notice(
-    *, images_purged_at: datetime | None, erased_at: datetime | None
-) -> str | None:
-    """Why a case shows no images, in the words the case page and the image route use."""
-    if erased_at is not None:
-        return f"Images deleted on {_long_date(erased_at)} when the applicant's data was erased"
-    if images_purged_at is not None:
-        return f"Images deleted on {_long_date(images_purged_at)} under the retention policy"
-    return None
-
-
-def _long_date(when: datetime) -> str:
-    local = london(when)
-    return f"{local.day} {local:%B %Y}"
-
-
-def case_overview(session: Session, case_id: int) -> CaseOverview | None:
-    found = session.execute(
-        select(
-            *CASE_ROW_COLUMNS,
-            col(Application.date_of_birth),
-            col(Application.attempt),
-            col(Application.lease_expires_at),
-            col(Application.decided_at),
-            col(Application.images_purged_at),
-            col(Application.erased_at),
-        )
-        .join(Organisation, col(Organisation.id) == col(Application.organisation_id))
-        .where(col(Application.id) == case_id)
-    ).first()
-    if found is None:
-        return None
-    *row, date_of_birth, attempt, lease_expires_at, decided_at, purged_at, erased_at = found
-    documents = session.execute(
-        select(col(Document.id), col(Document.kind), col(Document.side), col(Document.page))
-        .where(col(Document.application_id) == case_id)
-        .order_by(col(Document.position), col(Document.id))
-    ).all()
-    return CaseOverview(
-        case=CaseRow(*row),
-        date_of_birth=date_of_birth,
-        attempt=attempt,
-        lease_expires_at=lease_expires_at,
-        decided_at=decided_at,
-        documents=[DocumentSummary(*document) for document in documents],
-        images_deleted=images_deleted_notice(images_purged_at=purged_at, erased_at=erased_at) or "",
-    )

@@ -208,10 +208,11 @@ def _check_date_of_birth(born: date, today: date) -> date:
     return born
 
 
-def clean_details(details: SubmissionDetails, *, today: date) -> SubmissionDetails:
-    """The details trimmed and normalised, or the first problem with them."""
+def clean_details(details: SubmissionDetails, *, today: date, demo_mode: bool) -> SubmissionDetails:
+    """The details trimmed and normalised, or the first problem with them. HMRC's example NI
+    prefix QQ (the synthetic applicants') is accepted only in demo mode."""
     try:
-        ni_number = normalise_ni_number(details.ni_number)
+        ni_number = normalise_ni_number(details.ni_number, allow_example=demo_mode)
     except InvalidNiNumber as exc:
         raise IntakeRefused(
             "ni_number",

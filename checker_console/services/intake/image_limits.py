@@ -80,7 +80,11 @@ class ImagePolicy:
 
 
 def _megabytes(count: int) -> str:
-    return f"{count / 1_000_000:.1f} MB"
+    """Sizes as the settings and the OpenAPI document give them: in MiB (1,048,576 bytes)."""
+    return f"{count / MIB:.1f} MiB"
+
+
+MIB = 1024 * 1024
 
 
 def check_byte_size(data: bytes, policy: ImagePolicy) -> None:

@@ -17,7 +17,13 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from checker_console.clock import london, utcnow
-from checker_console.domain.invitations import FIELDS, InvitationRow, RowProblem, validate_row
+from checker_console.domain.invitations import (
+    FIELDS,
+    ORG_CODE_RE,
+    InvitationRow,
+    RowProblem,
+    validate_row,
+)
 from checker_console.services.audit import append_audit
 from checker_console.store.models import Invitation, Organisation
 
@@ -45,15 +51,51 @@ class InvitationFileRefused(ValueError):
     """The file as a whole cannot be read (wrong columns, not CSV): nothing was imported."""
 
 
-def get_or_create_organisation(
-    session: Session, code: str, name: str | None = None
+class OrganisationRefused(ValueError):
+    """An organisation cannot be registered as given; the message says what to fix."""
+
+
+def find_organisation(session: Session, code: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.code == code)).first()
+
+
+def register_organisation(
+    session: Session, *, code: str, name: str, actor: str = "system"
 ) -> Organisation:
-    org = session.exec(select(Organisation).where(Organisation.code == code)).first()
+    """Register an organisation by its ODS code (or rename it); the caller commits.
+
+    Invitations name organisations by code, and only registered ones: a typo in a CSV is a
+    refused row, never a new organisation."""
+    clean_code = (code or "").strip().upper()
+    clean_name = " ".join((name or "").split())
+    if not ORG_CODE_RE.match(clean_code):
+        raise OrganisationRefused(
+            f"{code!r} is not an ODS organisation code: 3 to 6 letters or digits, like RX1"
+        )
+    if not clean_name:
+        raise OrganisationRefused("Give the organisation's name, as its staff would know it")
+    org = find_organisation(session, clean_code)
     if org is None:
-        org = Organisation(code=code, name=name or code)
-        session.add(org)
-        session.flush()
+        org = Organisation(code=clean_code, name=clean_name)
+    elif org.name == clean_name:
+        return org
+    org.name = clean_name
+    session.add(org)
+    session.flush()
+    append_audit(
+        session,
+        actor=actor,
+        action="organisation.register",
+        detail={"code": clean_code, "name": clean_name},
+    )
     return org
+
+
+def unregistered_message(code: str) -> str:
+    return (
+        f"organisation {code} is not registered: check the code for a typo, or register it "
+        f'first with: checker-console organisation add {code} "Organisation name"'
+    )
 
 
 def _new_invitation(
@@ -106,7 +148,13 @@ def create_invitation(
         },
         london(now).date(),
     )
-    org = get_or_create_organisation(session, row.org_code, org_name)
+    org = (
+        register_organisation(session, code=row.org_code, name=org_name, actor=actor)
+        if org_name
+        else find_organisation(session, row.org_code)
+    )
+    if org is None:
+        raise RowProblem(unregistered_message(row.org_code))
     existing = session.exec(
         select(Invitation).where(Invitation.import_key == row.import_key())
     ).first()
@@ -175,13 +223,20 @@ def import_invitations(
                 select(Invitation.import_key).where(col(Invitation.import_key).in_(chunk))
             ).all()
         )
-    orgs: dict[str, Organisation] = {}
-    for done, (_, row) in enumerate(good, start=1):
+    orgs = {
+        org.code: org
+        for org in session.exec(
+            select(Organisation).where(
+                col(Organisation.code).in_({row.org_code for _, row in good})
+            )
+        )
+    }
+    for done, (line, row) in enumerate(good, start=1):
         if row.import_key() in existing_keys:
             report.already_imported += 1
+        elif (org := orgs.get(row.org_code)) is None:
+            report.errors.append(RowError(line, unregistered_message(row.org_code)))
         else:
-            org = orgs.get(row.org_code) or get_or_create_organisation(session, row.org_code)
-            orgs[row.org_code] = org
             _new_invitation(session, row, org=org, now=now)
             report.imported += 1
         if progress:

@@ -243,7 +243,7 @@ def submit_application(
         check_invitation(session, invitation_token, now)
     finally:
         session.rollback()  # hold no lock while the images are decoded
-    clean = clean_details(details, today=london(now).date())
+    clean = clean_details(details, today=london(now).date(), demo_mode=settings.demo_mode)
     check_documents(documents, selfie)
     assert selfie is not None
     uploads = [*documents, DocumentUpload(DocumentKind.SELFIE, DocumentSide.FRONT, 1, selfie)]

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from checker_console.services.oversight.sampling import SamplingPolicy, draw_for_qa
 from checker_console.services.oversight.snapshots import record_snapshot
 from checker_console.store.models import Application, Decision
+from checker_console.store.qa_models import QaSample
+
+
+def withdraw_from_qa(session: Session, decision: Decision) -> None:
+    """An undone decision is not QA's to replay: its draw, if any, is kept but withdrawn."""
+    sample = session.exec(select(QaSample).where(QaSample.decision_id == decision.id)).first()
+    if sample is not None and sample.status == "waiting":
+        sample.status = "withdrawn"
+        session.add(sample)
 
 
 def record_for_qa(

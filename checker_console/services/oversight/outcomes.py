@@ -20,7 +20,11 @@ from checker_console.domain.decisions import DecisionOutcome
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
-from checker_console.services.oversight.scope import Period, counted
+from checker_console.services.oversight.scope import (
+    Period,
+    counted,
+    counted_decision,
+)
 from checker_console.store.models import (
     Application,
     Decision,
@@ -102,7 +106,7 @@ def rejections(session: Session, period: Period) -> Rejections:
         .where(col(Decision.outcome) == DecisionOutcome.REJECTED)
         .where(col(Decision.decided_at) >= period.start)
         .where(col(Decision.decided_at) < period.end)
-        .where(counted(Decision.application_id))
+        .where(counted_decision())
     ).all()
     overall: Counter[str] = Counter()
     grouped: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)

@@ -20,6 +20,7 @@ from checker_console.services.oversight.scope import (
     Period,
     as_utc_hour,
     counted,
+    counted_decision,
     hour_bucket,
 )
 from checker_console.store.models import Application, Decision
@@ -122,7 +123,7 @@ def forecast(session: Session, *, now: datetime, open_cases: int) -> Forecast:
         .where(col(Decision.decided_at) >= now - FORECAST_WINDOW)
         .where(col(Decision.decided_at) < now)
         .where(col(Decision.outcome).in_([DecisionOutcome.APPROVED, DecisionOutcome.REJECTED]))
-        .where(counted(Decision.application_id))
+        .where(counted_decision())
     ).one()
     rate = decided / (FORECAST_WINDOW.total_seconds() / 3600)
     clears_at = None

@@ -29,7 +29,7 @@ from checker_console.domain.decisions import (
 )
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.services.audit import append_audit
-from checker_console.services.cases.listing import images_deleted_notice
+from checker_console.services.cases.overview import images_deleted_notice
 from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.oversight.snapshots import RecordedImage, recorded_images
 from checker_console.services.oversight.viewing_trail import TrailLine, trail_for

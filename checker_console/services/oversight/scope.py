@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, and_, false, func, select, true
 from sqlmodel import Session, col
 
 from checker_console.clock import LONDON, london
 from checker_console.store.db import is_postgres
-from checker_console.store.models import Application
+from checker_console.store.models import Application, Decision
 
 #: The longest custom range a lead may ask for: a year of days keeps every chart readable.
 MAX_DAYS = 366
@@ -115,6 +115,12 @@ def counted(case_id: Any) -> ColumnElement[bool]:
     if case_id is Application.id:
         return col(Application.is_golden) == false()
     return col(case_id).not_in(golden_ids())
+
+
+def counted_decision() -> ColumnElement[bool]:
+    """The filter every decision figure uses: a decision that stands (not undone by its checker
+    inside the undo window) on a case that is not golden."""
+    return and_(col(Decision.undone_at).is_(None), counted(Decision.application_id))
 
 
 def counted_by_status(session: Session, statuses: list[str]) -> dict[str, int]:

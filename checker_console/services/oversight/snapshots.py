@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from checker_console.clock import london
 from checker_console.domain.comparison import FieldComparison
 from checker_console.domain.reasons import DocumentKind
-from checker_console.services.cases.listing import DocumentSummary
+from checker_console.services.cases.overview import DocumentSummary
 from checker_console.services.review.workspace import case_evidence, checklist_lines
 from checker_console.store.models import Application, Decision, Document, Organisation
 from checker_console.store.qa_models import DecisionSnapshot

@@ -22,7 +22,7 @@ from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.oversight.scope import (
     Period,
     as_utc_hour,
-    counted,
+    counted_decision,
     hour_bucket,
     nearest_rank,
 )
@@ -132,7 +132,7 @@ def _in_period(statement, start: datetime, end: datetime):  # type: ignore[no-un
     return (
         statement.where(col(Decision.decided_at) >= start)
         .where(col(Decision.decided_at) < end)
-        .where(counted(Decision.application_id))
+        .where(counted_decision())
     )
 
 

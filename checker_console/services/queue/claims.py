@@ -308,6 +308,7 @@ def referrers_of(session: Session, case: Application) -> set[str]:
         select(Decision.checker_id)
         .where(Decision.application_id == case.id)
         .where(Decision.outcome == DecisionOutcome.REFERRED)
+        .where(col(Decision.undone_at).is_(None))
     ).all()
     return {case.referred_by, *earlier}
 

@@ -78,7 +78,7 @@ class QueueCounts:
     in_review: int
     referred: int
     breaching_sla: int
-    #: Time since submission of the case first in line (the earliest SLA due), or None.
+    #: How long the longest-waiting open case has waited since submission, or None.
     oldest_age: timedelta | None
 
 
@@ -165,13 +165,14 @@ def queue_counts(session: Session, *, now: datetime | None = None) -> QueueCount
             .where(col(Application.status).in_(OPEN_STATUSES))
             .where(col(Application.sla_due_at) < now)
         ).one()
-        first_in_line = [
-            session.exec(
-                in_queue_order(select(Application.submitted_at), status, None).limit(1)
-            ).first()
-            for status in OPEN_STATUSES
-        ]
-        submitted = [when for when in first_in_line if when is not None]
+        # The longest wait, not the wait of the case first in SLA order: a later SLA (a
+        # referral, a second attempt) can sit behind cases that were submitted after it.
+        earliest = session.exec(
+            select(func.min(Application.submitted_at)).where(
+                col(Application.status).in_(OPEN_STATUSES)
+            )
+        ).one()
+        submitted = [earliest] if earliest is not None else []
         return QueueCounts(
             waiting=by_status.get(CaseStatus.QUEUED, 0),
             in_review=by_status.get(CaseStatus.IN_REVIEW, 0),

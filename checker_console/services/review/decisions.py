@@ -47,6 +47,7 @@ from checker_console.services.lifecycle import apply_transition
 from checker_console.services.oversight.decision_record import record_for_qa
 from checker_console.services.queue.claims import referrers_of
 from checker_console.services.queue.leases import CaseNotLeasedToYou, lock_leased_case
+from checker_console.services.review.undo import undo_window
 from checker_console.services.unit_of_work import unit_of_work
 from checker_console.store.models import Application, Decision, OutboxMessage
 
@@ -100,6 +101,7 @@ def approve_case(
             case,
             kind=OutboxKind.CREATE_PROFILE,
             payload={"decision_id": decision.id, "checker_id": checker_id},
+            now=now,
         )
         _transition(session, case, CaseEvent.APPROVE, checker_id, now, decision)
         _transition(session, case, CaseEvent.REQUEST_PROFILE, checker_id, now, decision)
@@ -146,6 +148,7 @@ def reject_case(
                 case,
                 kind=OutboxKind.NOTIFY_REJECTED,
                 payload={"reasons": decision.reasons, "message": message},
+                now=now,
             )
         record_for_qa(session, case, decision, now)
         _transition(session, case, CaseEvent.REJECT, checker_id, now, decision)
@@ -222,9 +225,15 @@ def _record(
 
 
 def _outbox(
-    session: Session, case: Application, *, kind: OutboxKind, payload: dict[str, Any]
+    session: Session,
+    case: Application,
+    *,
+    kind: OutboxKind,
+    payload: dict[str, Any],
+    now: datetime,
 ) -> OutboxMessage:
-    """Work for the outbox worker, keyed so that the same case can never send it twice.
+    """Work for the outbox worker, keyed so that the same case can never send it twice, and
+    held back until the decision's undo window has passed (``services/review/undo.py``).
 
     Inserted rather than ``outbox.enqueue``d (which returns a message already there): a message
     of this kind for this case can only exist if the data is inconsistent, and then the decision
@@ -237,6 +246,8 @@ def _outbox(
         kind=kind.value,
         idempotency_key=message_key(kind, case.id),
         payload=payload,
+        created_at=now,
+        next_attempt_at=now + undo_window(),
     )
     session.add(message)
     session.flush()

@@ -34,7 +34,7 @@ from checker_console.domain.reasons import (
     DocumentKind,
     RejectionReason,
 )
-from checker_console.services.cases.listing import DocumentSummary
+from checker_console.services.cases.overview import DocumentSummary
 from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.services.queue.leases import CaseNotLeasedToYou, lock_leased_case
 from checker_console.services.review.aids import (

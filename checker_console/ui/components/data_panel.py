@@ -186,10 +186,12 @@ def facts_panel() -> rx.Component:
             rx.cond(
                 ReviewState.side_tab == "earlier",
                 earlier_attempts(),
-                # With a reject or refer form open the aids make room for it.
+                # The aids stay in sight while a reject or refer form is open: writing a
+                # reason is when a checker needs them most. The face crops make room for it.
                 rx.fragment(
                     comparison_table(),
-                    rx.cond(ReviewState.panel == "", rx.fragment(aids_list(), face_crops())),
+                    aids_list(),
+                    rx.cond(ReviewState.panel == "", face_crops()),
                 ),
             ),
             id="side-panel",

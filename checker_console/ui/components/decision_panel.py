@@ -138,14 +138,24 @@ def reject_form() -> rx.Component:
             key=ReviewState.message_version.to_string(),
             id="applicant-message",
             name="applicant_message",
-            rows=3,
+            rows=2,
             on_blur=ReviewState.note_message,
             class_name="textarea",
         ),
         rx.el.label("Internal note (not sent)", html_for="internal-note"),
         _field_error(ReviewState.error_for_internal_note, "internal-note-error"),
-        rx.el.textarea(id="internal-note", name="internal_note", rows=1, class_name="textarea"),
-        _form_actions("Reject case", "button button--warning"),
+        rx.el.textarea(
+            default_value=ReviewState.internal_note_draft,
+            key=ReviewState.draft_version.to_string(),
+            id="internal-note",
+            name="internal_note",
+            rows=1,
+            on_blur=ReviewState.keep_internal_note,
+            class_name="textarea",
+        ),
+        _form_actions(
+            "Reject case", "button button--warning", "r", ("Refer instead ", "f", "refer")
+        ),
         on_submit=ReviewState.reject,
         reset_on_submit=False,
         class_name="decision-form",
@@ -154,15 +164,28 @@ def reject_form() -> rx.Component:
     )
 
 
-def _form_actions(submit_label: str, submit_class: str) -> rx.Component:
-    """Submit, and Cancel (also Escape), which closes the panel without deciding."""
+def _form_actions(
+    submit_label: str, submit_class: str, panel_key: str, other: tuple[str, str, str]
+) -> rx.Component:
+    """Submit; Cancel (Escape, or the key that opened the panel), which closes the panel
+    without deciding; and the other panel's button, so its key still works. While a panel is
+    open these take the decision bar's place."""
+    other_label, other_key, other_panel = other
     return rx.el.div(
         rx.el.button(submit_label, type="submit", class_name=submit_class),
         rx.el.button(
             "Cancel",
             type="button",
             on_click=ReviewState.open_panel(""),
-            custom_attrs={"data-shortcut": "Escape"},
+            custom_attrs={"data-shortcut": f"Escape {panel_key}"},
+            class_name="button button--secondary",
+        ),
+        rx.el.button(
+            other_label,
+            rx.el.kbd(other_key.upper(), class_name="key"),
+            type="button",
+            on_click=ReviewState.open_panel(other_panel),
+            custom_attrs={"data-shortcut": other_key},
             class_name="button button--secondary",
         ),
         class_name="form-actions",
@@ -176,8 +199,16 @@ def refer_form() -> rx.Component:
             html_for="refer-note",
         ),
         _field_error(ReviewState.error_for_note, "refer-note-error"),
-        rx.el.textarea(id="refer-note", name="note", rows=4, class_name="textarea"),
-        _form_actions("Refer case", "button"),
+        rx.el.textarea(
+            default_value=ReviewState.refer_note_draft,
+            key=ReviewState.draft_version.to_string(),
+            id="refer-note",
+            name="note",
+            rows=3,
+            on_blur=ReviewState.keep_refer_note,
+            class_name="textarea",
+        ),
+        _form_actions("Refer case", "button", "f", ("Reject instead ", "r", "reject")),
         on_submit=ReviewState.refer,
         reset_on_submit=False,
         class_name="decision-form",
@@ -211,14 +242,14 @@ def decision_bar() -> rx.Component:
 
 
 def decision_area() -> rx.Component:
-    """The checklist, or the reject or refer form in its place, then the decision buttons."""
+    """The checklist and the decision buttons; the reject form takes the place of both, the
+    refer form that of the buttons."""
     return rx.el.div(
         rx.match(
             ReviewState.panel,
             ("reject", reject_form()),
-            ("refer", refer_form()),
-            checklist(),
+            ("refer", rx.fragment(checklist(), refer_form())),
+            rx.fragment(checklist(), decision_bar()),
         ),
-        decision_bar(),
         class_name="decision-area",
     )

@@ -2,8 +2,10 @@
 // pan (drag, arrow keys), rotate in 90-degree steps, reset, brightness, contrast, invert and a
 // magnifier loupe. No server round trip per step; nothing but React.
 //
-// Page-wide keys (+ - [ ] 0 and arrows) go to the "active" viewer: the one last focused,
-// clicked or hovered. Viewers sharing a linkGroup zoom together while linking is switched on.
+// Page-wide keys (+ - [ ] 0, B C I L and arrows) go to the "active" viewer: the one last
+// focused, clicked or hovered. Viewers sharing a linkGroup zoom and reset together while linking
+// is switched on. An image at or below 100% cannot be panned; a zoomed one only as far as keeps
+// it covering its frame. The loupe follows the pointer, or a focus point the arrow keys move.
 import React, { useCallback, useEffect, useRef, useState } from "react";
 // Keys pressed while typing are text, not viewer keys: the same rule the page shortcuts follow.
 import { isTyping } from "./shortcuts.jsx";
@@ -13,6 +15,7 @@ const MAX_SCALE = 12;
 const STEP = 1.25;
 const LOUPE_RADIUS = 90;
 const LOUPE_POWER = 2.5;
+const LOUPE_STEP = 30;
 const registry = new Map();
 let activeId = null;
 let linked = false;
@@ -30,10 +33,11 @@ function installKeys() {
   });
 }
 
-function broadcastZoom(group, sourceId, factor) {
+// Every view change a linked viewer makes, its partners make too: zoom and reset.
+function broadcast(group, sourceId, change) {
   if (!linked || !group) return;
   registry.forEach((viewer, id) => {
-    if (id !== sourceId && viewer.group === group) viewer.zoomBy(factor, null, false);
+    if (id !== sourceId && viewer.group === group) change(viewer);
   });
 }
 
@@ -108,6 +112,15 @@ export function ImagePrefetch({ urls }) {
 }
 
 const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
+
+// Keeps a view's offset where the image still covers its frame: none at all up to 100%.
+function keepInView(view, element) {
+  const box = element ? element.getBoundingClientRect() : { width: 0, height: 0 };
+  const spare = Math.max(0, view.scale - 1);
+  const maxX = (box.width * spare) / 2;
+  const maxY = (box.height * spare) / 2;
+  return { ...view, x: clamp(view.x, -maxX, maxX), y: clamp(view.y, -maxY, maxY) };
+}
 const initial = { scale: 1, x: 0, y: 0, rotation: 0, brightness: 100, contrast: 100, invert: false };
 
 export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, ...rest }) {
@@ -116,6 +129,8 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
   const [view, setView] = useState(initial);
   const [loupe, setLoupe] = useState(false);
   const [lens, setLens] = useState(null);
+  // The tooltip of the toolbar button under the pointer or keyboard focus.
+  const [tip, setTip] = useState("");
   // The src whose image has painted: a new src is "not loaded" from its very first render.
   const [loadedSrc, setLoadedSrc] = useState(null);
   const [failed, setFailed] = useState(false);
@@ -123,9 +138,12 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
   const ready = src ? prefetched.get(src) : null;
   const shown = ready || src;
 
+  // A new image (the next case, another page) starts with every tool back at rest.
   useEffect(() => {
     setView(initial);
     setFailed(false);
+    setLoupe(false);
+    setLens(null);
   }, [src]);
 
   useEffect(() => {
@@ -139,32 +157,56 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
       // Keep the point under the cursor still while zooming.
       const px = point ? point.x : 0;
       const py = point ? point.y : 0;
-      return { ...v, scale, x: px - (px - v.x) * real, y: py - (py - v.y) * real };
+      const zoomed = { ...v, scale, x: px - (px - v.x) * real, y: py - (py - v.y) * real };
+      return keepInView(zoomed, frame.current);
     });
-    if (propagate) broadcastZoom(linkGroup, viewerId, factor);
+    if (propagate) broadcast(linkGroup, viewerId, (other) => other.zoomBy(factor, null, false));
   }, [linkGroup, viewerId]);
+
+  const reset = useCallback((propagate = true) => {
+    setView(initial);
+    if (propagate) broadcast(linkGroup, viewerId, (other) => other.reset(false));
+  }, [linkGroup, viewerId]);
+
+  // The loupe's focus point when the keyboard drives it: the frame's centre to begin with.
+  const lensAtCentre = () => {
+    const box = frame.current ? frame.current.getBoundingClientRect() : null;
+    return box ? { x: box.width / 2, y: box.height / 2, w: box.width, h: box.height } : null;
+  };
+  const moveLens = (dx, dy) => setLens((current) => {
+    const lensNow = current || lensAtCentre();
+    if (!lensNow) return current;
+    return { ...lensNow, x: clamp(lensNow.x + dx, 0, lensNow.w), y: clamp(lensNow.y + dy, 0, lensNow.h) };
+  });
 
   const actions = {
     zoomIn: () => zoomBy(STEP),
     zoomOut: () => zoomBy(1 / STEP),
     rotateLeft: () => setView((v) => ({ ...v, rotation: (v.rotation + 270) % 360 })),
     rotateRight: () => setView((v) => ({ ...v, rotation: (v.rotation + 90) % 360 })),
-    reset: () => setView(initial),
+    reset: () => reset(),
     brighter: () => setView((v) => ({ ...v, brightness: clamp(v.brightness + 20, 20, 300) })),
     darker: () => setView((v) => ({ ...v, brightness: clamp(v.brightness - 20, 20, 300) })),
     moreContrast: () => setView((v) => ({ ...v, contrast: clamp(v.contrast + 20, 20, 300) })),
     lessContrast: () => setView((v) => ({ ...v, contrast: clamp(v.contrast - 20, 20, 300) })),
     invert: () => setView((v) => ({ ...v, invert: !v.invert })),
-    loupe: () => setLoupe((on) => !on),
-    pan: (dx, dy) => setView((v) => ({ ...v, x: v.x + dx, y: v.y + dy })),
+    loupe: () => {
+      setLens(loupe ? null : lensAtCentre());
+      setLoupe(!loupe);
+    },
+    pan: (dx, dy) => setView((v) => keepInView({ ...v, x: v.x + dx, y: v.y + dy }, frame.current)),
   };
+  // Arrow keys move the loupe's focus point while it is on, the zoomed image otherwise.
+  const arrow = (dx, dy) => (loupe ? moveLens(dx * LOUPE_STEP, dy * LOUPE_STEP) : actions.pan(-dx * 60, -dy * 60));
 
   const onKey = (key) => {
     const map = {
       "+": actions.zoomIn, "=": actions.zoomIn, "-": actions.zoomOut, "_": actions.zoomOut,
       "[": actions.rotateLeft, "]": actions.rotateRight, "0": actions.reset,
-      ArrowLeft: () => actions.pan(60, 0), ArrowRight: () => actions.pan(-60, 0),
-      ArrowUp: () => actions.pan(0, 60), ArrowDown: () => actions.pan(0, -60),
+      b: actions.brighter, B: actions.darker, c: actions.moreContrast, C: actions.lessContrast,
+      i: actions.invert, I: actions.invert, l: actions.loupe, L: actions.loupe,
+      ArrowLeft: () => arrow(-1, 0), ArrowRight: () => arrow(1, 0),
+      ArrowUp: () => arrow(0, -1), ArrowDown: () => arrow(0, 1),
     };
     const action = map[key];
     if (!action) return false;
@@ -173,12 +215,13 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
   };
 
   const handle = useRef({});
-  handle.current = { onKey, zoomBy, group: linkGroup, src };
+  handle.current = { onKey, zoomBy, reset, group: linkGroup, src };
   useEffect(() => {
     installKeys();
     const entry = {
       onKey: (k) => handle.current.onKey(k),
       zoomBy: (...a) => handle.current.zoomBy(...a),
+      reset: (...a) => handle.current.reset(...a),
       get group() { return handle.current.group; },
       get src() { return handle.current.src; },
     };
@@ -228,26 +271,31 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
 
   const filter = `brightness(${view.brightness}%) contrast(${view.contrast}%)${view.invert ? " invert(1)" : ""}`;
   const transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale}) rotate(${view.rotation}deg)`;
-  const button = (text, title, onClick, pressed) => (
-    <button type="button" className="viewer-button" title={title} aria-label={title}
-      aria-pressed={pressed === undefined ? undefined : pressed} onClick={onClick}>{text}</button>
+  // Each tool: a short face, and a tooltip (on hover and on keyboard focus) that is also its
+  // accessible name, with its key.
+  const button = (text, name, keys, onClick, pressed) => (
+    <button type="button" className="viewer-button" aria-label={`${name} (${keys})`}
+      aria-keyshortcuts={keys} aria-pressed={pressed === undefined ? undefined : pressed}
+      onClick={onClick} onMouseEnter={() => setTip(`${name} (${keys})`)}
+      onFocus={() => setTip(`${name} (${keys})`)} onMouseLeave={() => setTip("")}
+      onBlur={() => setTip("")}>{text}</button>
   );
 
   return (
     <div className="viewer" id={viewerId} data-loaded={loaded ? "true" : "false"}
       data-src={src || ""} data-prefetched={ready ? "true" : "false"} {...rest}>
       <div className="viewer-toolbar" role="toolbar" aria-label={`${label} controls`}>
-        {button("+", "Zoom in (+)", actions.zoomIn)}
-        {button("\u2212", "Zoom out (-)", actions.zoomOut)}
-        {button("\u27F2", "Rotate left ([)", actions.rotateLeft)}
-        {button("\u27F3", "Rotate right (])", actions.rotateRight)}
-        {button("Reset", "Reset view (0)", actions.reset)}
-        {button("\u263C+", "Brighter", actions.brighter)}
-        {button("\u263C\u2212", "Darker", actions.darker)}
-        {button("\u25D1+", "More contrast", actions.moreContrast)}
-        {button("\u25D1\u2212", "Less contrast", actions.lessContrast)}
-        {button("Invert", "Invert colours", actions.invert, view.invert)}
-        {button("Loupe", "Magnifier loupe", actions.loupe, loupe)}
+        {button("+", "Zoom in", "+", actions.zoomIn)}
+        {button("\u2212", "Zoom out", "-", actions.zoomOut)}
+        {button("\u27F2", "Rotate left", "[", actions.rotateLeft)}
+        {button("\u27F3", "Rotate right", "]", actions.rotateRight)}
+        {button("Reset", "Reset view", "0", actions.reset)}
+        {button("Light+", "Brighter", "B", actions.brighter)}
+        {button("Light\u2212", "Darker", "Shift+B", actions.darker)}
+        {button("Contr+", "More contrast", "C", actions.moreContrast)}
+        {button("Contr\u2212", "Less contrast", "Shift+C", actions.lessContrast)}
+        {button("Invert", "Invert colours", "I", actions.invert, view.invert)}
+        {button("Loupe", "Magnifier loupe", "L", actions.loupe, loupe)}
         <span className="viewer-status" aria-live="polite">
           {Math.round(view.scale * 100)}% · {view.rotation}°
         </span>
@@ -255,8 +303,12 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
       <div ref={frame} className="viewer-frame" tabIndex={0} role="img" aria-label={alt}
         onFocus={() => { activeId = viewerId; }} onMouseEnter={() => { activeId = viewerId; }}
         onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp}
-        onPointerLeave={() => setLens(null)}
-        data-scale={view.scale.toFixed(3)} data-rotation={view.rotation}>
+        onPointerLeave={() => { if (loupe) setLens(lensAtCentre()); }}
+        data-scale={view.scale.toFixed(3)} data-rotation={view.rotation}
+        data-x={Math.round(view.x)} data-y={Math.round(view.y)} data-brightness={view.brightness}
+        data-contrast={view.contrast} data-invert={view.invert ? "true" : "false"}
+        data-loupe={loupe ? "on" : "off"}>
+        {tip ? <span className="viewer-tip" aria-hidden="true">{tip}</span> : null}
         {failed ? <p className="viewer-error">This image could not be loaded. Reload the page; if it
           still fails, refer the case.</p> : null}
         {src ? <img src={shown} alt="" draggable={false} decoding="async"

@@ -72,7 +72,7 @@ def page_layout(content: rx.Component, *, section: str = "", dense: bool = False
 def _header() -> rx.Component:
     return rx.el.header(
         rx.el.div(
-            ReactRouterLink.create(SERVICE_NAME, to="/cases", class_name="header__service"),
+            ReactRouterLink.create(SERVICE_NAME, to="/", class_name="header__service"),
             rx.cond(
                 SessionState.signed_in,
                 rx.el.div(

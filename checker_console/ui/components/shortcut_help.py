@@ -12,14 +12,19 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("A", "Approve (every checklist item must be confirmed)"),
     ("R", "Reject: open the reasons (R again closes them)"),
     ("F", "Refer for a second opinion: open the note"),
+    ("U", "Undo your last decision, while its confirmation is on screen"),
     ("1 to 8", "Tick a checklist item; in the reject panel, a reason"),
     ("E and D", "Show the applicant's earlier attempts, and the case details again"),
     ("+ and -", "Zoom the image in and out (both images when zoom is linked)"),
     ("[ and ]", "Rotate the image left and right"),
-    ("0", "Reset zoom, rotation and position"),
-    ("Arrow keys", "Move the zoomed image"),
+    ("0", "Reset zoom, rotation and position (both images when zoom is linked)"),
+    ("B and Shift+B", "Make the image brighter and darker"),
+    ("C and Shift+C", "Give the image more and less contrast"),
+    ("I", "Invert the image's colours, and back"),
+    ("L", "Switch the magnifier loupe on and off"),
+    ("Arrow keys", "Move the zoomed image; with the loupe on, move the loupe"),
     ("?", "Show or hide this list"),
-    ("Escape", "Leave a text box; close a panel or this list"),
+    ("Escape", "Close a panel, even from a text box in it (what you typed is kept), or this list"),
 )
 
 

@@ -1,5 +1,5 @@
 // Page-wide keyboard shortcuts with no server round trip of their own: a key "presses" the
-// visible button that declares it with data-shortcut="<key>", so a shortcut always does exactly
+// visible button that declares it with data-shortcut="<key> ...", so a shortcut always does exactly
 // what clicking that button does, and a disabled or hidden button cannot be triggered.
 import { useEffect } from "react";
 
@@ -23,7 +23,15 @@ export function KeyboardShortcuts() {
     const onKey = (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key === "Escape" && isTyping(event.target)) {
+        // Escape leaves the text box and, inside a panel with a Cancel (Escape) button, closes
+        // the panel too: leaving the box first keeps what was typed for when it reopens.
+        const panel = event.target.closest("form");
         event.target.blur();
+        const cancel = panel && panel.querySelector('[data-shortcut~="Escape"]');
+        if (cancel && visible(cancel)) {
+          event.preventDefault();
+          cancel.click();
+        }
         return;
       }
       if (isTyping(event.target)) return;
@@ -31,7 +39,8 @@ export function KeyboardShortcuts() {
       // An open modal dialog owns the keyboard: only its own shortcuts (Escape to close) work.
       const dialog = document.querySelector('[role="dialog"][aria-modal="true"]');
       const scope = dialog && visible(dialog) ? dialog : document;
-      const candidates = scope.querySelectorAll(`[data-shortcut="${CSS.escape(key)}"]`);
+      // data-shortcut holds one key or several, space-separated ("Escape r").
+      const candidates = scope.querySelectorAll(`[data-shortcut~="${CSS.escape(key)}"]`);
       const target = Array.from(candidates).find((el) => visible(el) && !el.disabled &&
         el.getAttribute("aria-disabled") !== "true");
       if (!target) return;

@@ -1,4 +1,5 @@
-"""The project's own React components, wrapped for Reflex: viewer, prefetch, shortcuts, heartbeat.
+"""The project's own React components, wrapped for Reflex: viewer, prefetch, shortcuts, heartbeat,
+and a timer that takes the decision's Undo off the screen when its window closes.
 
 Each ``.jsx`` file sits beside this module; ``rx.asset(..., shared=True)`` copies it into the
 frontend build and ``importable_path`` is how the compiled page imports it. They need nothing
@@ -14,6 +15,7 @@ _VIEWER_LIBRARY = rx.asset("image_viewer.jsx", shared=True).importable_path
 _SHORTCUTS_LIBRARY = rx.asset("shortcuts.jsx", shared=True).importable_path
 _HEARTBEAT_LIBRARY = rx.asset("heartbeat.jsx", shared=True).importable_path
 _TRAIL_LIBRARY = rx.asset("viewing_trail.jsx", shared=True).importable_path
+_EXPIRES_LIBRARY = rx.asset("expires_after.jsx", shared=True).importable_path
 
 
 class ImageViewer(rx.Component):
@@ -71,7 +73,18 @@ class ViewingTrail(rx.Component):
     on_batch: rx.EventHandler[lambda events: [events]]
 
 
+class ExpiresAfter(rx.Component):
+    """Shows its children for ``ms`` milliseconds after each new ``token``, then nothing."""
+
+    library = _EXPIRES_LIBRARY
+    tag = "ExpiresAfter"
+
+    ms: Var[int]
+    token: Var[int]
+
+
 image_viewer = ImageViewer.create
+expires_after = ExpiresAfter.create
 image_prefetch = ImagePrefetch.create
 keyboard_shortcuts = KeyboardShortcuts.create
 heartbeat = Heartbeat.create

@@ -16,10 +16,19 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.clock import utcnow
-from checker_console.services.cases.listing import CaseOverview, case_overview, status_label
+from checker_console.services.cases.history import case_history
+from checker_console.services.cases.listing import status_label
+from checker_console.services.cases.overview import CaseOverview, case_overview
 from checker_console.services.downstream.status import downstream_status
 from checker_console.services.identity.sessions import SignedInUser, may_view_case_images
 from checker_console.ui.calls import run_service
+from checker_console.ui.components.case_history_panel import (
+    DecisionView,
+    TimelineView,
+    decision_section,
+    history_values,
+    timeline_section,
+)
 from checker_console.ui.components.downstream_panel import (
     SHOWN_FOR,
     Line,
@@ -65,12 +74,17 @@ class CaseDetailState(ErasureForm, ProfileRetry, SessionState):
     profile_lines: list[Line] = []
     email_lines: list[Line] = []
     can_retry: bool = False
+    decisions: list[DecisionView] = []
+    timeline: list[TimelineView] = []
+    shows_timeline: bool = False
+    chain_verified: bool = False
+    chain_text: str = ""
 
     @rx.event
     async def load_case(self):  # noqa: ANN201 - an async generator of state updates
         """Forget the previous case at once (client-side navigation keeps state), then load."""
-        self.found = self.loaded = self.downstream_shown = False
-        self.details, self.documents = [], []
+        self.found = self.loaded = self.downstream_shown = self.shows_timeline = False
+        self.details, self.documents, self.decisions, self.timeline = [], [], [], []
         self.retry_message, self.confirming_case_id = "", 0
         self.erase_open, self.erase_error, self.erase_message = False, "", ""
         yield
@@ -84,6 +98,9 @@ class CaseDetailState(ErasureForm, ProfileRetry, SessionState):
         if overview is not None:
             self._show(overview, user)
             await self._load_downstream()
+            history = await run_service(case_history, overview.case.id)
+            for name, value in history_values(history, user).items():
+                setattr(self, name, value)
 
     async def _after_retry(self) -> None:
         await self._load_downstream()
@@ -163,7 +180,9 @@ def _case() -> rx.Component:
             ),
             class_name="summary-list",
         ),
+        decision_section(state),
         rx.cond(state.downstream_shown, downstream_panel(state)),
+        timeline_section(state),
         rx.el.h2("Documents"),
         rx.cond(
             state.images_deleted != "",

@@ -1,13 +1,11 @@
 """``/cases``: every case, a page at a time, filtered and sorted on the server.
 
-Team leads and QA reviewers see a thumbnail of each case's photo ID. Checkers do not: a checker
-may view identity images only of the case leased to them, so the list shows them none.
+Team leads and QA reviewers see every case, with a thumbnail of its photo ID. A checker sees only
+the cases they decided ("Your decisions", with their outcome and when), never a list of other
+applicants' names to pick from, and no images: those they see only for the case leased to them.
 """
 
 from __future__ import annotations
-
-import dataclasses
-from datetime import datetime
 
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
@@ -16,7 +14,6 @@ from checker_console.clock import utcnow
 from checker_console.services.cases.listing import (
     PAGE_SIZES,
     CasePage,
-    CaseRow,
     InvalidCaseQuery,
     case_filters,
     list_cases,
@@ -27,47 +24,11 @@ from checker_console.ui.calls import run_service
 from checker_console.ui.components.fields import Option, select_field, sortable_header
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.pager import NumberedPages, pager
-from checker_console.ui.components.status_tag import status_class, status_shape, status_tag
-from checker_console.ui.format import london_time
+from checker_console.ui.components.status_tag import status_tag
+from checker_console.ui.pages.cases_views import CaseRowView, row_view
 from checker_console.ui.state import SessionState
 
 SORT_LABELS = {"name": "Name", "status": "Status", "submitted": "Submitted", "sla_due": "SLA due"}
-
-
-@dataclasses.dataclass
-class CaseRowView:
-    id: int
-    href: str
-    name: str
-    organisation: str
-    cohort: str
-    status_label: str
-    status_shape: str
-    status_class: str
-    submitted: str
-    sla_due: str
-    overdue: bool
-    thumbnail_url: str
-    thumbnail_alt: str
-
-
-def _row_view(row: CaseRow, user: SignedInUser, now: datetime) -> CaseRowView:
-    show_thumbnail = user.sees_every_case and row.thumbnail_document_id is not None
-    return CaseRowView(
-        id=row.id,
-        href=f"/cases/{row.id}",
-        name=row.full_name,
-        organisation=row.organisation_name,
-        cohort=row.cohort or "None",
-        status_label=status_label(row.status),
-        status_shape=status_shape(row.status),
-        status_class=status_class(row.status),
-        submitted=london_time(row.submitted_at),
-        sla_due=london_time(row.sla_due_at),
-        overdue=row.is_overdue(now),
-        thumbnail_url=f"/images/{row.thumbnail_document_id}/thumbnail" if show_thumbnail else "",
-        thumbnail_alt=f"Photo ID of {row.full_name}",
-    )
 
 
 class CaseListState(NumberedPages, SessionState):
@@ -89,6 +50,9 @@ class CaseListState(NumberedPages, SessionState):
     def range_text(self) -> str:
         """ "Showing 26 to 50 of 60 cases" (or "No cases match these filters")."""
         if self.total == 0:
+            filtered = self.status_filter or self.organisation_filter or self.cohort_filter
+            if not self.sees_every_case and not filtered:
+                return "You have not decided any cases yet."
             return "No cases match these filters."
         first = (self.page - 1) * self.page_size + 1
         last = min(self.total, self.page * self.page_size)
@@ -174,6 +138,7 @@ class CaseListState(NumberedPages, SessionState):
                 page=self.page,
                 page_size=self.page_size,
                 include_thumbnails=user.sees_every_case,
+                decided_by=None if user.sees_every_case else user.user_id,
             )
         except InvalidCaseQuery as problem:
             self.error = str(problem)
@@ -181,7 +146,7 @@ class CaseListState(NumberedPages, SessionState):
             return
         now = utcnow()
         self.error = ""
-        self.rows = [_row_view(row, user, now) for row in result.rows]
+        self.rows = [row_view(row, user, now) for row in result.rows]
         self.total = result.total
         self.page = result.page
         self.page_count = result.page_count
@@ -265,6 +230,8 @@ def _row(row: rx.Var[CaseRowView]) -> rx.Component:
         rx.el.td(ReactRouterLink.create(row.name, to=row.href)),
         rx.el.td(row.organisation),
         rx.el.td(row.cohort),
+        rx.cond(~CaseListState.sees_every_case, rx.el.td(row.decision)),
+        rx.cond(~CaseListState.sees_every_case, rx.el.td(row.decided)),
         rx.el.td(status_tag(row.status_label, row.status_shape, row.status_class)),
         rx.el.td(row.submitted),
         rx.el.td(
@@ -284,6 +251,8 @@ def _table() -> rx.Component:
                 _sortable_header("name"),
                 rx.el.th("Organisation", scope="col"),
                 rx.el.th("Cohort", scope="col"),
+                rx.cond(~CaseListState.sees_every_case, rx.el.th("Your decision", scope="col")),
+                rx.cond(~CaseListState.sees_every_case, rx.el.th("Decided", scope="col")),
                 _sortable_header("status"),
                 _sortable_header("submitted"),
                 _sortable_header("sla_due"),
@@ -298,7 +267,7 @@ def _table() -> rx.Component:
 def cases_page() -> rx.Component:
     state = CaseListState
     return rx.el.div(
-        rx.el.h1("Cases"),
+        rx.el.h1(rx.cond(state.sees_every_case, "Cases", "Your decisions")),
         rx.cond(
             state.error != "",
             rx.el.div(rx.el.p(state.error), class_name="error-summary", role="alert"),
@@ -308,9 +277,10 @@ def cases_page() -> rx.Component:
         rx.cond(
             ~state.sees_every_case,
             rx.el.p(
-                "Identity images are shown to team leads and QA reviewers. As an ID checker "
-                "you see a case's images when it is leased to you.",
+                "The cases you have decided. The queue hands you your next case: press N "
+                "there. You see a case's identity images while it is leased to you.",
                 class_name="summary",
+                id="my-decisions-note",
             ),
         ),
         _table(),

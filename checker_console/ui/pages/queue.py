@@ -61,6 +61,11 @@ class QueueState(SessionState):
         return len(self.page_tokens)
 
     @rx.var
+    def page_count(self) -> int:
+        """As the case list says it: "Page 1 of 3" (the total is counted with the filters)."""
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.var
     def has_previous(self) -> bool:
         return len(self.page_tokens) > 1
 
@@ -288,8 +293,8 @@ def _pager() -> rx.Component:
             on_click=state.previous_page, disabled=~state.has_previous,
             class_name="button button--secondary",
         ),
-        rx.el.p("Page ", state.page_number.to_string(), class_name="pager__status",
-                aria_live="polite", id="queue-pager-status"),
+        rx.el.p("Page ", state.page_number.to_string(), " of ", state.page_count.to_string(),
+                class_name="pager__status", aria_live="polite", id="queue-pager-status"),
         rx.el.button(
             "Next", rx.el.span(" page", class_name="visually-hidden"), type="button",
             on_click=state.next_page, disabled=~state.has_next,

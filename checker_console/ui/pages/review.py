@@ -16,6 +16,7 @@ from checker_console.ui.components.decision_panel import decision_area, error_su
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.shortcut_help import shortcut_help
 from checker_console.ui.components.viewer import (
+    expires_after,
     heartbeat,
     image_prefetch,
     image_viewer,
@@ -113,6 +114,38 @@ def _images() -> rx.Component:
     )
 
 
+def _confirmation() -> rx.Component:
+    """After a decision: what was decided, on screen, with Undo (U) until the window closes.
+    It takes no focus: the checker's keys go on working on the next case."""
+    state = ReviewState
+    return rx.cond(
+        state.confirmation != "",
+        expires_after(
+            rx.el.div(
+                rx.el.p(state.confirmation, class_name="confirmation__text"),
+                rx.cond(
+                    state.undo_case_id > 0,
+                    rx.el.button(
+                        "Undo ",
+                        rx.el.kbd("U", class_name="key"),
+                        type="button",
+                        on_click=state.undo_last_decision,
+                        custom_attrs={"data-shortcut": "u"},
+                        class_name="button button--small button--secondary",
+                        id="undo-decision",
+                    ),
+                ),
+                class_name=rx.cond(
+                    state.undo_refused, "confirmation confirmation--refused", "confirmation"
+                ),
+                id="decision-confirmation",
+            ),
+            ms=state.undo_ms,
+            token=state.undo_token,
+        ),
+    )
+
+
 def _workspace() -> rx.Component:
     return rx.el.div(
         _case_bar(),
@@ -190,6 +223,7 @@ def review_page() -> rx.Component:
     return rx.el.div(
         keyboard_shortcuts(),
         image_prefetch(urls=state.prefetch_urls),
+        _confirmation(),
         rx.el.p(state.announcement, role="status", class_name="visually-hidden"),
         rx.cond(
             ~state.may_review,

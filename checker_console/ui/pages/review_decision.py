@@ -42,6 +42,10 @@ class DecisionForm(rx.State, mixin=True):
     message_default: str = ""
     message_version: int = 0
     message_edited: bool = False
+    #: What was typed in the refer note and the internal note, kept when the panel closes.
+    refer_note_draft: str = ""
+    internal_note_draft: str = ""
+    draft_version: int = 0
     errors: list[ErrorView] = []
     # The workspace itself.
 
@@ -84,6 +88,8 @@ class DecisionForm(rx.State, mixin=True):
         self.message_default = ""
         self.message_edited = False
         self.message_version += 1
+        self.refer_note_draft = self.internal_note_draft = ""
+        self.draft_version += 1
 
     @rx.event
     def toggle_item(self, key: str) -> None:
@@ -125,6 +131,15 @@ class DecisionForm(rx.State, mixin=True):
             self.message_default = text
 
     @rx.event
+    def keep_refer_note(self, text: str) -> None:
+        """On leaving the refer note (Escape closes the panel): keep it for when it reopens."""
+        self.refer_note_draft = text
+
+    @rx.event
+    def keep_internal_note(self, text: str) -> None:
+        self.internal_note_draft = text
+
+    @rx.event
     async def approve(self):  # noqa: ANN201
         answers = {row.key: row.checked for row in self.checklist}
         async for update in self._decide(approve_case, checklist=answers):
@@ -151,6 +166,14 @@ class DecisionForm(rx.State, mixin=True):
         ):
             yield update
 
+    def _error_view(self, refused: DecisionRefused) -> ErrorView:
+        """A checklist error links to the first box still to tick; others to their field."""
+        view = error_view(refused.field, refused.message)
+        first_open = next((row.key for row in self.checklist if not row.checked), None)
+        if refused.field == "checklist" and first_open is not None:
+            view.target = f"check-{first_open}"
+        return view
+
     async def _decide(self, decision: Any, **arguments: Any):  # noqa: ANN202
         user = await self.signed_in_user()
         if user is None or not self.has_case:
@@ -160,7 +183,7 @@ class DecisionForm(rx.State, mixin=True):
                 decision, case_id=self.case_id, checker_id=user.user_id, **arguments
             )
         except DecisionRefused as refused:
-            self.errors = [error_view(refused.field, refused.message)]
+            self.errors = [self._error_view(refused)]
             yield rx.set_focus("error-summary")
             return
         except CaseNotLeasedToYou as lost:
@@ -177,4 +200,5 @@ class DecisionForm(rx.State, mixin=True):
             self.announcement = (
                 f"{decided} Now showing case {self.case_id}." if self.has_case else decided
             )
+            self._confirm(self.announcement, result.case_id)
             yield update

@@ -29,6 +29,7 @@ from checker_console.services.review.workspace import Workspace, open_workspace
 from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
 from checker_console.ui.pages.review_decision import HEADING_ID, DecisionForm
+from checker_console.ui.pages.review_undo import UndoDecision
 from checker_console.ui.pages.review_views import (
     EARLIER_KEY_PREFIX,
     AidView,
@@ -53,7 +54,7 @@ def _as_claimant(user: SignedInUser) -> dict[str, Any]:
     }
 
 
-class ReviewState(DecisionForm, SessionState):
+class ReviewState(UndoDecision, DecisionForm, SessionState):
     loaded: bool = False
     may_review: bool = True
     has_case: bool = False

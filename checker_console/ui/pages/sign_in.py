@@ -15,7 +15,7 @@ def sign_in_page() -> rx.Component:
     return rx.el.div(
         rx.el.h1("You are signed in"),
         rx.el.p("You are signed in as ", rx.el.strong(SessionState.display_name), "."),
-        rx.el.p(ReactRouterLink.create("Go to cases", to="/cases")),
+        rx.el.p(ReactRouterLink.create("Go to your starting page", to="/")),
     )
 
 

@@ -12,10 +12,10 @@ from checker_console.clock import utcnow
 from checker_console.services.cases.listing import (
     InvalidCaseQuery,
     case_filters,
-    case_overview,
     list_cases,
 )
-from checker_console.store.models import Application, Document, Invitation
+from checker_console.services.cases.overview import case_overview
+from checker_console.store.models import Application, Decision, Document, Invitation
 from tests.factories import make_org
 
 GIVEN = ["Ada", "Bryn", "Cara", "Dev", "Elin"]
@@ -218,3 +218,35 @@ def test_the_case_overview_lists_documents_in_order(session: Session) -> None:
     assert overview.case.organisation_name == "Riverside University"
     assert [d.id for d in overview.documents] == [passport, selfie]
     assert case_overview(session, case_id + 1) is None
+
+
+def _decide(session: Session, case_id: int, checker_id: str, outcome: str) -> None:
+    session.add(Decision(application_id=case_id, checker_id=checker_id, outcome=outcome))
+    session.commit()
+
+
+def test_a_checkers_list_holds_only_the_cases_they_decided_with_their_outcome(
+    session: Session,
+) -> None:
+    case_ids = _insert_cases(session, 8)
+    _decide(session, case_ids[1], "checker.one", "approved")
+    _decide(session, case_ids[4], "checker.one", "rejected")
+    _decide(session, case_ids[5], "checker.two", "approved")
+
+    mine = list_cases(session, decided_by="checker.one", include_thumbnails=False)
+    everyone = list_cases(session)
+
+    assert mine.total == 2
+    assert {row.id: row.decided_outcome for row in mine.rows} == {
+        case_ids[1]: "approved",
+        case_ids[4]: "rejected",
+    }
+    assert all(row.decided_at is not None for row in mine.rows)
+    assert everyone.total == 8
+    assert all(row.decided_outcome is None for row in everyone.rows)
+
+
+def test_a_checker_who_decided_nothing_has_an_empty_list(session: Session) -> None:
+    _insert_cases(session, 5)
+
+    assert list_cases(session, decided_by="checker.one").total == 0

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -31,11 +32,14 @@ from checker_console.services.downstream.board import downstream_counts
 from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
 from checker_console.services.queue.claims import claim_next_case
 from checker_console.services.review.decisions import approve_case
+from checker_console.settings import get_settings
 from checker_console.standins._serve import StandinProcess
-from checker_console.store.models import Application, OutboxMessage
+from checker_console.store.models import Application, OutboxAttempt, OutboxMessage
 from tests.standins.support import ALL_CONFIRMED, CIM_KEY, queued_cases
 
 CASES = 500
+#: The undo window the decisions run with (shorter than the 10 s default, to keep the run short).
+UNDO_SECONDS = 3
 #: A share of 30% of requests fail, split evenly over error, timeout, drop and lost response.
 FAULTS = {"fault_rate": 0.3, "latency_ms": 20, "hang_seconds": 2}
 #: Notify has no idempotency: a request it handles after we gave up could only be caught by
@@ -180,8 +184,15 @@ class Checkers:
 
 @pytest.mark.slow
 def test_500_approvals_make_500_profiles_and_500_emails_despite_faults_and_kills(
-    engine: Engine, session: Session, tmp_path: Path, blobs: LocalBlobStore
+    engine: Engine,
+    session: Session,
+    tmp_path: Path,
+    blobs: LocalBlobStore,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """With the undo window on: every decision's messages are held back for it, then sent."""
+    monkeypatch.setenv("CHECKER_UNDO_SECONDS", str(UNDO_SECONDS))
+    get_settings.cache_clear()
     queued_cases(session, blobs, CASES)
     faults, notify_faults = json.dumps(FAULTS), json.dumps(NOTIFY_FAULTS)
     cim_store, notify_store = tmp_path / "cim.db", tmp_path / "notify.db"
@@ -253,6 +264,13 @@ def test_500_approvals_make_500_profiles_and_500_emails_despite_faults_and_kills
             select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.CREATE_PROFILE)
         ).all()
         audit = verify_audit_chain(check)
+        first_calls = dict(
+            check.exec(
+                select(OutboxAttempt.outbox_id, func.min(OutboxAttempt.started_at)).group_by(
+                    OutboxAttempt.outbox_id
+                )
+            ).all()
+        )
 
     assert worker.kills == 2 and created_before_second_kill < CASES
     # Exactly 500 profiles, none twice, each the one its case records.
@@ -272,3 +290,6 @@ def test_500_approvals_make_500_profiles_and_500_emails_despite_faults_and_kills
     assert stats.get("requests_replayed", 0) > 0  # lost answers healed by the same key
     assert any(r.attempts > 1 for r in requests)
     assert audit.ok, audit.breaks[:3]
+    # No profile was asked for before its decision's undo window had closed.
+    window = timedelta(seconds=UNDO_SECONDS)
+    assert all(first_calls[r.id] >= r.created_at + window for r in requests)

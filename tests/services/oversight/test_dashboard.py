@@ -89,6 +89,21 @@ def test_golden_cases_are_never_in_throughput_queue_or_journey_figures(session: 
     assert sum(row.invited for row in figures.journey) == 2
 
 
+def test_a_decision_its_checker_undid_is_not_counted_in_any_figure(session: Session) -> None:
+    decision(session, NOW - timedelta(hours=2), outcome="rejected", reasons=["not_original"])
+    undone = decision(
+        session, NOW - timedelta(hours=1), outcome="rejected", reasons=["not_original"]
+    )
+    undone.undone_at = undone.decided_at + timedelta(seconds=4)
+    session.add(undone)
+
+    figures = _week(session)
+    assert figures.throughput.total.total == 1
+    assert figures.throughput.checkers[0].counts.rejected == 1
+    assert figures.rejections.rejections == 1
+    assert [(r.reason, r.count) for r in figures.rejections.reasons] == [("not_original", 1)]
+
+
 def test_the_forecast_clears_the_open_cases_at_the_last_seven_days_pace(session: Session) -> None:
     # 84 approvals and rejections in the 7 days before now: 0.5 an hour. Referrals do not count.
     for n in range(84):

@@ -413,3 +413,19 @@ def test_the_queue_page_reads_a_queue_index_without_sorting(session: Session) ->
     session.rollback()
     assert "ix_application_queue" in plan or "ix_application_waiting" in plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan
+
+
+def test_oldest_waiting_is_the_longest_wait_even_when_its_sla_is_not_first(
+    session: Session,
+) -> None:
+    first_id, second_id = queued_cases(session, [1, 5])
+    first_by_sla = session.get(Application, first_id)
+    second_by_sla = session.get(Application, second_id)
+    first_by_sla.submitted_at = T0 - timedelta(days=2, hours=12)
+    second_by_sla.submitted_at = T0 - timedelta(days=2, hours=23)  # a later SLA, a longer wait
+    session.add_all([first_by_sla, second_by_sla])
+    session.commit()
+
+    counts = queue_counts(session, now=T0)
+
+    assert counts.oldest_age == timedelta(days=2, hours=23)

@@ -5,7 +5,7 @@ indexes, the ``cohortpriority`` table, and the indexes the leads' dashboard read
 invitations and outbox messages by date, and decisions by date carrying what the figures need.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 14:45:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from checker_console.store.types import UTCDateTime
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

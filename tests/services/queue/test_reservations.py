@@ -1,0 +1,54 @@
+"""The next-case reservation follows the claim's rules: never a checker's own application."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from checker_console.clock import utcnow
+from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.queue.reservations import reserve_next_case
+from checker_console.store.models import Application
+from tests.factories import make_case
+
+T0 = utcnow().replace(microsecond=0)
+
+
+def _queued(session: Session, due_in_hours: int, email: str) -> int:
+    case = make_case(session, CaseStatus.QUEUED)
+    case.sla_due_at = T0 + timedelta(hours=due_in_hours)
+    case.email = email
+    session.add(case)
+    session.commit()
+    assert case.id is not None
+    return case.id
+
+
+def test_a_checker_s_next_case_is_never_reserved_from_their_own_application(
+    session: Session,
+) -> None:
+    own = _queued(session, 1, "Mary.Seacole@example.org")  # first in line
+    other = _queued(session, 2, "florence@example.org")
+
+    reservation = reserve_next_case(
+        session, checker_id="mary", checker_email="mary.seacole@example.org ", now=T0
+    )
+    session.commit()
+
+    assert reservation is not None and reservation.case_id == other
+    assert session.get(Application, own, populate_existing=True).reserved_by is None
+
+
+def test_when_only_their_own_application_waits_a_checker_has_nothing_reserved(
+    session: Session,
+) -> None:
+    own = _queued(session, 1, "mary.seacole@example.org")
+
+    reservation = reserve_next_case(
+        session, checker_id="mary", checker_email="mary.seacole@example.org", now=T0
+    )
+    session.commit()
+
+    assert reservation is None
+    assert session.get(Application, own, populate_existing=True).reserved_by is None
