@@ -37,8 +37,10 @@ from tests.ui.standins import cis2_for_console, console_environment, register_co
 REQUIRE_BROWSER = os.environ.get("CHECKER_REQUIRE_BROWSER") == "1"
 CASE_LIST_URL = re.compile(r".*/cases/?$")
 QUEUE_URL = re.compile(r".*/queue/?$")
-#: Where sign-in lands: checkers on the queue, leads and QA reviewers on the case list.
-LANDING_URL = re.compile(r".*/(cases|queue)/?$")
+DASHBOARD_URL = re.compile(r".*/dashboard/?$")
+QA_URL = re.compile(r".*/qa/?$")
+#: Where sign-in lands: checkers on the queue, leads on the dashboard, QA on their replay list.
+LANDING_URL = re.compile(r".*/(cases|queue|dashboard|qa)/?$")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -163,6 +165,12 @@ def sign_in_as(page: Page, user_id: str) -> None:
     """The demo sign-in, as a person clicks it: it lands on the person's starting page."""
     page.goto(f"/auth/demo-sign-in?user={user_id}")
     page.wait_for_url(LANDING_URL)
+
+
+def sign_in_to(page: Page, user_id: str, path: str) -> None:
+    """Sign in as ``user_id``, then open ``path`` (leads and QA start elsewhere)."""
+    sign_in_as(page, user_id)
+    page.goto(path)
 
 
 @pytest.fixture

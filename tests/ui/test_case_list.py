@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import LocatorAssertions, Page, expect
 
 from tests.ui.axe import serious_accessibility_problems
-from tests.ui.conftest import CASE_LIST_URL, QUEUE_URL, Console, sign_in_as
+from tests.ui.conftest import QUEUE_URL, Console, sign_in_as, sign_in_to
 from tests.ui.console_data import other_applicant_names, record_a_decision
 
 pytestmark = pytest.mark.browser
@@ -44,13 +44,13 @@ def test_a_visitor_who_is_not_signed_in_is_offered_the_demo_users_and_no_cases(
     assert _serious_accessibility_problems(page) == []
 
 
-def test_the_home_page_opens_the_case_list(page: Page) -> None:
+def test_the_home_page_opens_the_queue_for_a_checker(page: Page) -> None:
     sign_in_as(page, "checker.one")
 
     page.goto("/")
 
-    page.wait_for_url(CASE_LIST_URL)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
+    page.wait_for_url(QUEUE_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
 
 
 def test_the_home_page_opens_the_dashboard_for_a_team_lead(page: Page) -> None:
@@ -63,7 +63,7 @@ def test_the_home_page_opens_the_dashboard_for_a_team_lead(page: Page) -> None:
 
 
 def test_a_lead_pages_through_the_cases(page: Page, console: Console) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     expect(page.locator("header")).to_contain_text("Jordan Lee")
     _case_count(page).to_have_text(f"Showing 1 to 25 of {console.total} cases")
     expect(page.locator("#pager-status")).to_have_text("Page 1 of 3")
@@ -90,7 +90,7 @@ def test_a_lead_pages_through_the_cases(page: Page, console: Console) -> None:
 
 
 def test_filtering_by_status_shows_only_cases_in_that_status(page: Page, console: Console) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     _case_count(page).to_contain_text(f"of {console.total} cases")
 
     page.get_by_label("Status").select_option(label="Referred")
@@ -106,7 +106,7 @@ def test_filtering_by_status_shows_only_cases_in_that_status(page: Page, console
 
 
 def test_sorting_by_name_puts_the_first_family_name_first(page: Page) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
 
     page.get_by_role("button", name="Name").click()
 
@@ -116,7 +116,7 @@ def test_sorting_by_name_puts_the_first_family_name_first(page: Page) -> None:
 
 
 def test_a_lead_sees_each_case_s_photo_id_thumbnail(page: Page) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     thumbnail = page.locator("img.thumbnail").first
     expect(thumbnail).to_be_visible()
 
@@ -154,14 +154,14 @@ def test_a_checker_lands_on_the_queue_and_their_case_list_shows_only_their_decis
 
 
 def test_the_case_list_has_no_serious_accessibility_problems(page: Page, console: Console) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     _case_count(page).to_contain_text(f"of {console.total} cases")
 
     assert _serious_accessibility_problems(page) == []
 
 
 def test_the_pager_works_from_the_keyboard_with_a_visible_focus(page: Page) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     expect(page.locator("#pager-status")).to_have_text("Page 1 of 3")
 
     for _ in range(120):
@@ -178,7 +178,7 @@ def test_the_pager_works_from_the_keyboard_with_a_visible_focus(page: Page) -> N
 
 
 def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(page: Page) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
 
     page.keyboard.press("Tab")
 
@@ -187,7 +187,7 @@ def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(page: Page) -> None
 
 
 def test_a_case_opens_read_only_with_its_documents(page: Page) -> None:
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     first = page.locator("table tbody tr").first.locator("a")
     name = first.inner_text()
 
@@ -202,7 +202,7 @@ def test_a_case_opens_read_only_with_its_documents(page: Page) -> None:
 
 
 def test_signing_out_ends_the_session(page: Page) -> None:
-    sign_in_as(page, "qa.one")
+    sign_in_to(page, "qa.one", "/cases")
     expect(page.locator("header")).to_contain_text("Priya Shah")
 
     page.get_by_role("button", name="Sign out").click()
@@ -220,7 +220,7 @@ def test_the_first_load_asks_for_nothing_that_is_not_there(page: Page) -> None:
 
     page.goto("/")  # a visitor first: the sign-in choices
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     _case_count(page).to_contain_text("cases")
     page.goto("/queue")
     expect(page.get_by_role("heading", level=1)).to_have_text("Queue")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from checker_console.standins.cis2 import Cis2Standin
-from tests.ui.conftest import CASE_LIST_URL, QUEUE_URL
+from tests.ui.conftest import DASHBOARD_URL, QA_URL, QUEUE_URL
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,8 @@ def _sign_in_through_cis2(page: Page, standin: Cis2Standin, username: str) -> No
     [
         ("checker.one", "Sam Patel", "ID checker", QUEUE_URL, "Queue"),
         ("checker.two", "Alex Morgan", "ID checker", QUEUE_URL, "Queue"),
-        ("lead.one", "Jordan Lee", "Team lead", CASE_LIST_URL, "Cases"),
-        ("qa.one", "Priya Shah", "QA reviewer", CASE_LIST_URL, "Cases"),
+        ("lead.one", "Jordan Lee", "Team lead", DASHBOARD_URL, "Team dashboard"),
+        ("qa.one", "Priya Shah", "QA reviewer", QA_URL, "Cases to replay"),
     ],
 )
 def test_a_person_with_a_console_role_signs_in_through_cis2_and_lands_on_their_start_page(
@@ -94,5 +94,5 @@ def test_the_demo_shortcut_link_signs_in_without_cis2(page: Page) -> None:
 
     page.get_by_role("link", name="Sign in as Jordan Lee").click()
 
-    page.wait_for_url(CASE_LIST_URL)
+    page.wait_for_url(DASHBOARD_URL)
     expect(page.locator("header")).to_contain_text("Jordan Lee")

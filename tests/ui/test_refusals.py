@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.identity.authorization import refusal_message
 from checker_console.ui.pages.downstream import DownstreamState
-from tests.ui.conftest import Console, sign_in_as
+from tests.ui.conftest import Console, sign_in_as, sign_in_to
 from tests.ui.console_data import (
     audit_events,
     case_status,
@@ -65,7 +65,7 @@ def test_the_same_event_from_a_lead_s_websocket_is_carried_out(
 ) -> None:
     """The control for the test above: the event as sent there is one the server acts on."""
     failed = fail_an_approved_case(console, reason="CIM did not answer after 8 attempts")
-    sign_in_as(page, "lead.one")
+    sign_in_to(page, "lead.one", "/cases")
     expect(page.locator("#case-count")).to_contain_text("cases")
 
     _send_event(page, f"{DownstreamState.get_full_name()}.retry_profile", {"case_id": failed.id})
@@ -84,7 +84,7 @@ def test_the_same_event_from_a_lead_s_websocket_is_carried_out(
 def test_a_session_used_after_its_idle_timeout_is_refused_and_the_sign_in_page_shows(
     page: Page, console: Console
 ) -> None:
-    sign_in_as(page, "qa.one")
+    sign_in_to(page, "qa.one", "/cases")
     expect(page.locator("header")).to_contain_text("Priya Shah")
     expect(page.locator("#pager-status")).to_have_text("Page 1 of 3")
 
