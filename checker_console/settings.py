@@ -124,6 +124,11 @@ class Settings:
     #: Cases purged per transaction, and how often the background purge runs.
     purge_batch: int = 50
     purge_interval_seconds: int = 3600
+    # Dashboard rollups (services/oversight/rollups.py): closed London days' decision figures.
+    #: How long a London day must have been over before its figures are rolled up.
+    rollup_settle_minutes: int = 60
+    #: How often the background job rolls up the days that have settled.
+    rollup_interval_seconds: int = 900
 
     @property
     def is_sqlite(self) -> bool:
@@ -198,6 +203,8 @@ def load_settings() -> Settings:
         unsubmitted_invitation_days=_env_int("CHECKER_UNSUBMITTED_INVITATION_DAYS", 30),
         purge_batch=_env_int("CHECKER_PURGE_BATCH", 50),
         purge_interval_seconds=_env_int("CHECKER_PURGE_INTERVAL_SECONDS", 3600),
+        rollup_settle_minutes=_env_int("CHECKER_ROLLUP_SETTLE_MINUTES", 60),
+        rollup_interval_seconds=_env_int("CHECKER_ROLLUP_INTERVAL_SECONDS", 900),
     )
 
 

@@ -1,5 +1,6 @@
 """``checker-console worker``: send profile requests to CIM and emails to Notify (the outbox),
-and run the retention purge every ``CHECKER_PURGE_INTERVAL_SECONDS``.
+run the retention purge every ``CHECKER_PURGE_INTERVAL_SECONDS``, and roll up the dashboard's
+closed days every ``CHECKER_ROLLUP_INTERVAL_SECONDS``.
 
 Run as many as you like (scale mode); each claims its own messages under a lease. Stop with
 Ctrl-C or SIGTERM: it finishes what it holds, then exits. If it is killed instead, whatever it
@@ -13,7 +14,7 @@ import logging
 import signal
 import threading
 
-from checker_console.services.background import retention_purger
+from checker_console.services.background import dashboard_roller, retention_purger
 from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
 from checker_console.settings import get_settings
 from checker_console.store.db import get_engine
@@ -38,7 +39,11 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    purger = None if args.once else retention_purger(settings).start()
+    jobs = (
+        []
+        if args.once
+        else [retention_purger(settings).start(), dashboard_roller(settings).start()]
+    )
     stats = run_worker_loop(
         stop,
         engine=engine,
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         once=args.once,
     )
-    if purger is not None:
-        purger.stop()
+    for job in jobs:
+        job.stop()
     print(f"worker finished: {stats.claimed} messages claimed, {stats.finished} handled")
     return 0

@@ -2,7 +2,8 @@
 
 In scale mode these run as their own processes (``checker-console worker``) and any console
 process may expire leases; on the embedded default one process does everything, so the app
-starts the outbox worker, a lease sweeper and the retention purge in daemon threads for as long
+starts the outbox worker, a lease sweeper, the retention purge and the dashboard's rollups of
+closed days in daemon threads for as long
 as it runs.
 """
 
@@ -12,9 +13,11 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from checker_console.adapters.blobs import get_blob_store
 from checker_console.services.downstream.worker import start_background_worker
+from checker_console.services.oversight.rollups import roll_up_recent_days
 from checker_console.services.queue.leases import expire_leases
 from checker_console.services.retention.policy import policy_in_force
 from checker_console.services.retention.purge import purge
@@ -71,6 +74,25 @@ def purge_expired_images(settings: Settings | None = None) -> None:
         log.info("retention purge: %s", report.lines()[-1])
 
 
+def roll_up_dashboard_days(settings: Settings | None = None) -> None:
+    """Roll up the dashboard figures of the London days that have settled (``oversight``)."""
+    settings = settings or get_settings()
+    with session_scope() as session:
+        rolled = roll_up_recent_days(
+            session, settle=timedelta(minutes=settings.rollup_settle_minutes)
+        )
+    if rolled:
+        log.info("dashboard: rolled up %d closed day(s)", rolled)
+
+
+def dashboard_roller(settings: Settings) -> PeriodicJob:
+    return PeriodicJob(
+        "dashboard-rollups",
+        max(1, settings.rollup_interval_seconds),
+        lambda: roll_up_dashboard_days(settings),
+    )
+
+
 def lease_sweeper(interval_s: float = LEASE_SWEEP_SECONDS) -> PeriodicJob:
     return PeriodicJob("lease-sweeper", interval_s, sweep_leases)
 
@@ -85,13 +107,14 @@ def retention_purger(settings: Settings) -> PeriodicJob:
 
 @asynccontextmanager
 async def embedded_background(settings: Settings | None = None) -> AsyncIterator[None]:
-    """Run the lease sweeper, and with the embedded worker the outbox and purge, while it runs."""
+    """Run the lease sweeper, and with the embedded worker the outbox, purge and rollups."""
     settings = settings or get_settings()
     jobs = [lease_sweeper().start()]
     worker = None
     if settings.embedded_worker:
         worker = start_background_worker(settings)
         jobs.append(retention_purger(settings).start())
+        jobs.append(dashboard_roller(settings).start())
     try:
         yield
     finally:
