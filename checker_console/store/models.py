@@ -397,6 +397,6 @@ class RejectionRollup(SQLModel, table=True):
 
 #: The dashboard's rollup tables, each keyed by ``day`` first.
 ROLLUP_TABLES = tuple(
-    model.__table__  # type: ignore[attr-defined]
-    for model in (DecisionCountRollup, HandlingTimeRollup, RejectionRollup, RollupDay)
+    SQLModel.metadata.tables[name]
+    for name in ("decision_count_rollup", "handling_time_rollup", "rejection_rollup", "rollup_day")
 )

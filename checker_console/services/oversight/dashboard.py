@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -30,7 +30,11 @@ from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.downstream.board import EMAIL_KINDS
 from checker_console.services.downstream.outbox import OutboxStatus
-from checker_console.services.oversight.day_facts import from_decisions, from_rollups
+from checker_console.services.oversight.day_facts import (
+    from_decisions,
+    from_rollups,
+    rolled_up_total,
+)
 from checker_console.services.oversight.outcomes import JourneyRow, Rejections, journey, rejections
 from checker_console.services.oversight.queue_health import QueueHealth, queue_health
 from checker_console.services.oversight.rollups import ensure_rolled_up, rolled_up_days
@@ -86,11 +90,10 @@ def dashboard(
     now = now or utcnow()
     if settle is None:
         settle = timedelta(minutes=get_settings().rollup_settle_minutes)
-    days = [*period.before().days, *period.days]
     if rollups:
-        ensure_rolled_up(session, days, now=now, settle=settle)
+        ensure_rolled_up(session, [*period.before().days, *period.days], now=now, settle=settle)
     parts: dict[str, Callable[[Session], Any]] = {
-        "decisions": lambda s: _decision_figures(s, period, days, rollups=rollups),
+        "decisions": lambda s: _decision_figures(s, period, rollups=rollups),
         "journey": lambda s: journey(s, period),
         "rest": lambda s: (
             queue_health(s, period, now=now, decided={}),
@@ -120,12 +123,19 @@ def dashboard(
 
 
 def _decision_figures(
-    session: Session, period: Period, days: list[date], *, rollups: bool
+    session: Session, period: Period, *, rollups: bool
 ) -> tuple[Throughput, Rejections]:
-    kept = rolled_up_days(session, days) if rollups else set()
-    facts = from_rollups(session, kept)
-    facts.update(from_decisions(session, [day for day in days if day not in kept]))
-    return throughput(session, period, facts), rejections(session, period, facts)
+    before = period.before().days
+    kept = rolled_up_days(session, [*before, *period.days]) if rollups else set()
+    facts = from_rollups(session, [day for day in period.days if day in kept])
+    facts.update(from_decisions(session, [d for d in period.days if d not in kept]).of_period())
+    open_before = from_decisions(
+        session, [day for day in before if day not in kept], counts_only=True
+    )
+    previous = rolled_up_total(session, [day for day in before if day in kept]) + sum(
+        open_before.counts.values()
+    )
+    return throughput(session, period, facts, previous), rejections(session, facts)
 
 
 def _read_apart(engine: Any, part: Callable[[Session], Any]) -> Any:

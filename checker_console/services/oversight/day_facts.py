@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -43,11 +44,32 @@ ReasonKey = tuple[date, int, str, str]  # day, organisation id, cohort, reason (
 
 @dataclass
 class DayFacts:
+    """Per London day: decisions per hour, checker and outcome; handling times per checker in
+    whole seconds; rejections and their reasons per organisation and cohort."""
+
     counts: Counter[CountKey] = field(default_factory=Counter)
     times: Counter[TimeKey] = field(default_factory=Counter)
     reasons: Counter[ReasonKey] = field(default_factory=Counter)
 
-    def update(self, other: DayFacts) -> None:
+    def of_period(self) -> PeriodFacts:
+        """Handling times and reasons summed over the days (counts stay per day and hour)."""
+        facts = PeriodFacts(counts=Counter(self.counts))
+        for (_, checker, seconds), count in self.times.items():
+            facts.times[(checker, seconds)] += count
+        for (_, organisation, cohort, reason), count in self.reasons.items():
+            facts.reasons[(organisation, cohort, reason)] += count
+        return facts
+
+
+@dataclass
+class PeriodFacts:
+    """What the figures of a period are computed from: :class:`DayFacts` of its days, summed."""
+
+    counts: Counter[CountKey] = field(default_factory=Counter)
+    times: Counter[tuple[str, int]] = field(default_factory=Counter)
+    reasons: Counter[tuple[int, str, str]] = field(default_factory=Counter)
+
+    def update(self, other: PeriodFacts) -> None:
         self.counts.update(other.counts)
         self.times.update(other.times)
         self.reasons.update(other.reasons)
@@ -58,23 +80,25 @@ def whole_seconds(seconds: float) -> int:
     return round(seconds)
 
 
-def from_decisions(session: Session, days: Iterable[date]) -> DayFacts:
-    """The tallies of ``days``, counted from their decisions now."""
+def from_decisions(
+    session: Session, days: Iterable[date], *, counts_only: bool = False
+) -> DayFacts:
+    """The tallies of ``days``, counted from their decisions now (without reasons if
+    ``counts_only``)."""
     facts = DayFacts()
     for first, last in _runs(sorted(set(days))):
         start, end = day_start(first), day_start(last + timedelta(days=1))
         _tally_decisions(session, facts, start, end)
-        _tally_rejections(session, facts, start, end)
+        if not counts_only:
+            _tally_rejections(session, facts, start, end)
     return facts
 
 
-def from_rollups(session: Session, days: Iterable[date]) -> DayFacts:
-    """The tallies of ``days`` as kept in the rollup tables."""
-    wanted = sorted(set(days))
-    facts = DayFacts()
-    if not wanted:
-        return facts
-    for first, last in _runs(wanted):
+def from_rollups(session: Session, days: Iterable[date]) -> PeriodFacts:
+    """The tallies of ``days`` as kept in the rollup tables, handling times and reasons summed
+    over the days by the database."""
+    facts = PeriodFacts()
+    for first, last in _runs(sorted(set(days))):
         for d, hour, checker, outcome, count in session.execute(
             sa_select(
                 col(DecisionCountRollup.day),
@@ -85,26 +109,37 @@ def from_rollups(session: Session, days: Iterable[date]) -> DayFacts:
             ).where(col(DecisionCountRollup.day).between(first, last))
         ):
             facts.counts[(d, hour, checker, outcome)] += count
-        for d, checker, seconds, count in session.execute(
-            sa_select(
-                col(HandlingTimeRollup.day),
-                col(HandlingTimeRollup.checker_id),
-                col(HandlingTimeRollup.seconds),
-                col(HandlingTimeRollup.count),
-            ).where(col(HandlingTimeRollup.day).between(first, last))
+        checker, seconds = col(HandlingTimeRollup.checker_id), col(HandlingTimeRollup.seconds)
+        for who, whole, count in session.execute(
+            sa_select(checker, seconds, func.sum(col(HandlingTimeRollup.count)))
+            .where(col(HandlingTimeRollup.day).between(first, last))
+            .group_by(checker, seconds)
         ):
-            facts.times[(d, checker, seconds)] += count
-        for d, organisation, cohort, reason, count in session.execute(
-            sa_select(
-                col(RejectionRollup.day),
-                col(RejectionRollup.organisation_id),
-                col(RejectionRollup.cohort),
-                col(RejectionRollup.reason),
-                col(RejectionRollup.count),
-            ).where(col(RejectionRollup.day).between(first, last))
+            facts.times[(who, whole)] += int(count)
+        group = (
+            col(RejectionRollup.organisation_id),
+            col(RejectionRollup.cohort),
+            col(RejectionRollup.reason),
+        )
+        for organisation, cohort, reason, count in session.execute(
+            sa_select(*group, func.sum(col(RejectionRollup.count)))
+            .where(col(RejectionRollup.day).between(first, last))
+            .group_by(*group)
         ):
-            facts.reasons[(d, organisation, cohort, reason)] += count
+            facts.reasons[(organisation, cohort, reason)] += int(count)
     return facts
+
+
+def rolled_up_total(session: Session, days: Iterable[date]) -> int:
+    """How many decisions the rollups hold for ``days``."""
+    total = 0
+    for first, last in _runs(sorted(set(days))):
+        total += session.execute(
+            sa_select(func.coalesce(func.sum(col(DecisionCountRollup.count)), 0)).where(
+                col(DecisionCountRollup.day).between(first, last)
+            )
+        ).scalar_one()
+    return int(total)
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:

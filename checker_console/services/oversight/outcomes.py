@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
-from checker_console.services.oversight.day_facts import ALL_REJECTIONS, DayFacts
+from checker_console.services.oversight.day_facts import ALL_REJECTIONS, PeriodFacts
 from checker_console.services.oversight.scope import Period, counted
 from checker_console.store.models import (
     Application,
@@ -94,12 +94,9 @@ class JourneyRow:
         return worst if worst[2] > 0 else None
 
 
-def rejections(session: Session, period: Period, facts: DayFacts) -> Rejections:
-    """Rejections decided in ``period`` and their reasons, from the day tallies."""
-    in_period: Counter[tuple[int, str, str]] = Counter()
-    for (day, organisation, cohort, reason), count in facts.reasons.items():
-        if period.first <= day <= period.last:
-            in_period[(organisation, cohort, reason)] += count
+def rejections(session: Session, facts: PeriodFacts) -> Rejections:
+    """Rejections decided in a period and their reasons, from the tallies of its days."""
+    in_period = facts.reasons
     names = dict(
         session.exec(
             select(Organisation.id, Organisation.name).where(

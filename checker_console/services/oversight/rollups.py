@@ -21,8 +21,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from checker_console.clock import london, utcnow
 from checker_console.services.oversight.day_facts import from_decisions
@@ -50,9 +51,9 @@ def rolled_up_days(session: Session, days: Iterable[date]) -> set[date]:
     wanted = sorted(set(days))
     if not wanted:
         return set()
-    found = session.exec(
-        select(RollupDay.day).where(col(RollupDay.day).between(wanted[0], wanted[-1]))
-    ).all()
+    found = session.execute(
+        sa_select(col(RollupDay.day)).where(col(RollupDay.day).between(wanted[0], wanted[-1]))
+    ).scalars()
     return set(found) & set(wanted)
 
 

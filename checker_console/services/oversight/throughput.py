@@ -17,8 +17,10 @@ from sqlmodel import Session
 
 from checker_console.domain.decisions import DecisionOutcome
 from checker_console.services.identity.sessions import display_names, name_or_id
-from checker_console.services.oversight.day_facts import DayFacts
+from checker_console.services.oversight.day_facts import PeriodFacts
 from checker_console.services.oversight.scope import Period, rank_of
+
+_OUTCOMES = frozenset(o.value for o in DecisionOutcome)
 
 
 @dataclass
@@ -32,7 +34,7 @@ class OutcomeCounts:
         return self.approved + self.rejected + self.referred
 
     def add(self, outcome: str, count: int) -> None:
-        if outcome in (o.value for o in DecisionOutcome):
+        if outcome in _OUTCOMES:
             setattr(self, outcome, getattr(self, outcome) + count)
 
 
@@ -71,30 +73,31 @@ class Throughput:
     checkers: list[CheckerFigures] = field(default_factory=list)
 
 
-def throughput(session: Session, period: Period, facts: DayFacts) -> Throughput:
+def throughput(session: Session, period: Period, facts: PeriodFacts, previous: int) -> Throughput:
     """Every throughput and handling-time figure for ``period``, team and per checker, from the
-    day tallies of the period and the period before it (see ``day_facts.py``)."""
+    tallies of its days (see ``day_facts.py``); ``previous`` is the period before's total."""
     per_day = {day: OutcomeCounts() for day in period.days}
     per_hour = {hour: OutcomeCounts() for hour in range(24)}
     total = OutcomeCounts()
     each: dict[str, OutcomeCounts] = defaultdict(OutcomeCounts)
-    previous = 0
-    before = period.before()
+    by_day: Counter[tuple[date, str]] = Counter()
+    by_hour: Counter[tuple[int, str]] = Counter()
+    by_checker: Counter[tuple[str, str]] = Counter()
     for (day, hour, checker, outcome), count in facts.counts.items():
-        if day < period.first:
-            previous += count if before.first <= day else 0
-            continue
-        if day > period.last:
-            continue
+        by_day[(day, outcome)] += count
+        by_hour[(hour, outcome)] += count
+        by_checker[(checker, outcome)] += count
+    for (day, outcome), count in by_day.items():
         per_day[day].add(outcome, count)
-        per_hour[hour].add(outcome, count)
         total.add(outcome, count)
+    for (hour, outcome), count in by_hour.items():
+        per_hour[hour].add(outcome, count)
+    for (checker, outcome), count in by_checker.items():
         each[checker].add(outcome, count)
     times: dict[str | None, Counter[int]] = defaultdict(Counter)
-    for (day, checker, seconds), count in facts.times.items():
-        if period.first <= day <= period.last:
-            times[checker][seconds] += count
-            times[None][seconds] += count
+    for (checker, seconds), count in facts.times.items():
+        times[checker][seconds] += count
+        times[None][seconds] += count
     names = display_names(session, list(each))
     return Throughput(
         total=total,
