@@ -123,9 +123,7 @@ def test_a_decision_stamped_before_midnight_and_committed_after_it_is_still_coun
     yesterday = london_days(date(2026, 10, 28), date(2026, 10, 28))
     assert dashboard(session, yesterday, now=just_after_midnight).throughput.total.total == 1
     assert rolled_up_days(session, [date(2026, 10, 28)]) == set()  # not settled yet
-    decision(
-        session, utc(10, 28, 23, 59) + timedelta(seconds=59)
-    )  # committed after midnight
+    decision(session, utc(10, 28, 23, 59) + timedelta(seconds=59))  # committed after midnight
     session.commit()
     assert dashboard(session, yesterday, now=utc(10, 29, 0, 20)).throughput.total.total == 2
     settled = dashboard(session, yesterday, now=utc(10, 29, 1, 5))

@@ -1,4 +1,4 @@
-"""dashboard rollups: decision figures of closed London days
+"""dashboard rollups: decision figures of closed London days; the journey from indexes alone
 
 Revision ID: 0011
 Revises: 0010
@@ -58,7 +58,46 @@ def upgrade() -> None:
     )
 
 
+    _journey_indexes(include=True)
+
+
+_PROFILE_EMAILS_DONE = "kind = 'notify_profile_created' AND status = 'done'"
+
+
+def _journey_indexes(*, include: bool) -> None:
+    """The journey's three reads carry what they need on PostgreSQL (include is PostgreSQL's)."""
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if include:
+        op.create_index(
+            "ix_outbox_profile_emails",
+            "outboxmessage",
+            ["created_at"],
+            postgresql_include=["id", "application_id"],
+            postgresql_where=sa.text(_PROFILE_EMAILS_DONE),
+            sqlite_where=sa.text(_PROFILE_EMAILS_DONE),
+        )
+    else:
+        op.drop_index("ix_outbox_profile_emails", table_name="outboxmessage")
+    if not postgres:
+        return
+    op.drop_index("ix_invitation_created", table_name="invitation")
+    op.create_index(
+        "ix_invitation_created",
+        "invitation",
+        ["created_at"],
+        postgresql_include=["id", "organisation_id", "cohort"] if include else [],
+    )
+    op.drop_index("ix_application_submitted", table_name="application")
+    op.create_index(
+        "ix_application_submitted",
+        "application",
+        ["submitted_at", "id"],
+        postgresql_include=["invitation_id", "status", "is_golden"] if include else [],
+    )
+
+
 def downgrade() -> None:
+    _journey_indexes(include=False)
     for table in ("rejection_rollup", "handling_time_rollup", "decision_count_rollup"):
         op.drop_table(table)
     op.drop_table("rollup_day")
