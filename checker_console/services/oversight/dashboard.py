@@ -1,15 +1,25 @@
 """The lead's dashboard: every figure for one period, in one read-only call.
 
-What is computed on read, and why: everything. Each figure is read from the rows decisions and
-cases are already written to, through indexes made for it (``ix_decision_figures`` carries what
-the decision figures need, so a month of decisions is counted from the index alone; the queue
-indexes; invitations and outbox messages by date), with golden cases left out by one filter
-(``scope.counted``). No rollup is kept: the handling-time percentiles must equal a hand count,
-and an exact percentile needs every value of the period whatever is stored beside it, so a
-rollup would spare only the counting, and would add a second write to every decision that can
-drift from the decisions. What it costs at 1,000,000 decisions is in ``docs/BENCHMARKS.md``
-(``bench/dashboard.py``): the longest periods are where a per-day rollup of counts, kept by a
-nightly job for closed days, would be the next step.
+What is computed on read, and what is kept, and why:
+
+- **Kept in rollups, per closed London day** (``rollups.py``, ``day_facts.py``): decisions per
+  London hour, checker and outcome; handling times per checker in whole seconds; rejections and
+  their reasons per organisation and cohort. A past day's decisions never change (decisions
+  are never edited or deleted, their time is stamped by the server, erasure keeps outcomes and
+  reasons), so once a day has settled its tallies are final. They are written by a periodic
+  job rather than in each decision's transaction: nothing is added to the checkers' hot path,
+  and there is no second copy that each decision must keep in step. A read that finds a
+  settled day not rolled up yet rolls it up first, so figures are never wrong, only slower the
+  first time. Percentiles stay exact: the page shows whole seconds, and a tally of whole
+  seconds gives exactly the nearest-rank percentile of the rounded times.
+- **Computed on read**: today and any day not settled yet (from its decisions, through the
+  same tallying, so the two ways cannot disagree; the tests compare them); the journey (it
+  follows the invitations of the period to where each person is *now*, so a past day's figures
+  keep changing for weeks: it reads three index-only scans instead); the queue, SLA and
+  forecast (they are about now); downstream failures (now).
+
+Golden cases are in neither (``scope.counted``). What it costs at 1,000,000 decisions is in
+``docs/BENCHMARKS.md`` (``bench/dashboard.py``).
 
 Quality figures (QA agreement, kappa, golden-case accuracy) belong to QA and join this
 dashboard as ``Dashboard.quality`` once QA provides them.
