@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
@@ -28,6 +28,7 @@ from sqlmodel import Session, col
 from checker_console.clock import london, utcnow
 from checker_console.services.oversight.day_facts import from_decisions
 from checker_console.services.oversight.scope import day_start
+from checker_console.services.unit_of_work import read_only
 from checker_console.store.models import (
     ROLLUP_TABLES,
     DecisionCountRollup,
@@ -60,28 +61,34 @@ def rolled_up_days(session: Session, days: Iterable[date]) -> set[date]:
 def roll_up_day(session: Session, day: date) -> bool:
     """Count ``day``'s decisions into the rollup tables and commit; False if it already was.
 
-    The caller makes sure the day is settled.
+    The caller makes sure the day is settled. Core inserts, not ORM objects: a day whose
+    rollups were forgotten can be rolled up again in the same session.
     """
-    if session.get(RollupDay, day) is not None:
-        return False
+    marker = col(RollupDay.day) == day
     try:
-        session.add(RollupDay(day=day))
-        session.flush()  # takes the day's key: another process rolling it up waits here
+        if session.execute(sa_select(col(RollupDay.day)).where(marker)).first() is not None:
+            session.rollback()
+            return False
+        # Takes the day's key first: another process rolling it up waits here, then gives way.
+        session.execute(insert(RollupDay).values(day=day, rolled_at=utcnow()))
         facts = from_decisions(session, [day])
-        session.add_all(
-            [
-                DecisionCountRollup(day=d, hour=h, checker_id=c, outcome=o, count=n)
+        rows = {
+            DecisionCountRollup: [
+                {"day": d, "hour": h, "checker_id": c, "outcome": o, "count": n}
                 for (d, h, c, o), n in facts.counts.items()
-            ]
-            + [
-                HandlingTimeRollup(day=d, checker_id=c, seconds=s, count=n)
+            ],
+            HandlingTimeRollup: [
+                {"day": d, "checker_id": c, "seconds": s, "count": n}
                 for (d, c, s), n in facts.times.items()
-            ]
-            + [
-                RejectionRollup(day=d, organisation_id=org, cohort=cohort, reason=r, count=n)
+            ],
+            RejectionRollup: [
+                {"day": d, "organisation_id": org, "cohort": cohort, "reason": r, "count": n}
                 for (d, org, cohort, r), n in facts.reasons.items()
-            ]
-        )
+            ],
+        }
+        for table, values in rows.items():
+            if values:
+                session.execute(insert(table), values)
         session.commit()
     except IntegrityError:
         session.rollback()  # someone else rolled it up first
@@ -101,8 +108,8 @@ def ensure_rolled_up(
 ) -> int:
     """Roll up every settled day of ``days`` not rolled up yet; returns how many were."""
     wanted = [day for day in set(days) if settled(day, now=now, settle=settle)]
-    missing = sorted(set(wanted) - rolled_up_days(session, wanted))
-    session.rollback()  # end the read before each day's own transaction
+    with read_only(session):  # each day is then rolled up in a transaction of its own
+        missing = sorted(set(wanted) - rolled_up_days(session, wanted))
     return sum(roll_up_day(session, day) for day in missing)
 
 

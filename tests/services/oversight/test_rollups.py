@@ -143,6 +143,7 @@ def test_decisions_written_into_a_rolled_up_day_count_once_its_rollup_is_forgott
     assert dashboard(session, day, now=NOW).throughput.total.total == 1  # the rollup stands
     forget_rollups(session, date(2026, 10, 20), date(2026, 10, 20))
     assert dashboard(session, day, now=NOW) == dashboard(session, day, now=NOW, rollups=False)
+    assert rolled_up_days(session, [date(2026, 10, 20)]) == {date(2026, 10, 20)}  # again
     assert dashboard(session, day, now=NOW).throughput.total.total == 2
 
 
