@@ -41,6 +41,7 @@ from checker_console.domain.lifecycle import CaseStatus
 from checker_console.services.downstream.board import EMAIL_KINDS
 from checker_console.services.downstream.outbox import OutboxStatus
 from checker_console.services.oversight.day_facts import (
+    decision_total,
     from_decisions,
     from_rollups,
     rolled_up_total,
@@ -138,12 +139,9 @@ def _decision_figures(
     before = period.before().days
     kept = rolled_up_days(session, [*before, *period.days]) if rollups else set()
     facts = from_rollups(session, [day for day in period.days if day in kept])
-    facts.update(from_decisions(session, [d for d in period.days if d not in kept]).of_period())
-    open_before = from_decisions(
-        session, [day for day in before if day not in kept], counts_only=True
-    )
-    previous = rolled_up_total(session, [day for day in before if day in kept]) + sum(
-        open_before.counts.values()
+    facts.update(from_decisions(session, [day for day in period.days if day not in kept]))
+    previous = rolled_up_total(session, [day for day in before if day in kept]) + decision_total(
+        session, [day for day in before if day not in kept]
     )
     return throughput(session, period, facts, previous), rejections(session, facts)
 

@@ -2,7 +2,7 @@
 
 Every decision figure on the dashboard (counts per day and hour, handling-time percentiles per
 checker and for the team, rejection reasons per organisation and cohort) is a sum over days of
-three small tallies, :class:`DayFacts`. A closed day's tallies are kept in the rollup tables
+three small tallies, :class:`Facts`. A closed day's tallies are kept in the rollup tables
 (``rollups.py``); the open part of a period is tallied from its decisions on every read. Both
 ways go through the same tallying here, so they cannot disagree.
 
@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -25,7 +26,12 @@ from sqlmodel import Session, col
 
 from checker_console.clock import london
 from checker_console.domain.decisions import DecisionOutcome
-from checker_console.services.oversight.scope import counted, day_start
+from checker_console.services.oversight.scope import (
+    as_utc_hour,
+    counted_decision,
+    day_start,
+    hour_bucket,
+)
 from checker_console.store.models import (
     Application,
     Decision,
@@ -37,39 +43,22 @@ from checker_console.store.models import (
 #: ``RejectionRollup.reason`` of the row that counts the rejections themselves.
 ALL_REJECTIONS = ""
 
-CountKey = tuple[date, int, str, str]  # day, London hour, checker, outcome
-TimeKey = tuple[date, str, int]  # day, checker, whole seconds
-ReasonKey = tuple[date, int, str, str]  # day, organisation id, cohort, reason ("" = rejections)
+CountKey = tuple[date, int, str, str]  # London day, London hour, checker, outcome
+TimeKey = tuple[str, int]  # checker, whole seconds
+ReasonKey = tuple[int, str, str]  # organisation id, cohort, reason ("" = rejections)
 
 
 @dataclass
-class DayFacts:
-    """Per London day: decisions per hour, checker and outcome; handling times per checker in
-    whole seconds; rejections and their reasons per organisation and cohort."""
+class Facts:
+    """What the decision figures of some days are computed from: decisions per London day,
+    hour, checker and outcome; handling times per checker in whole seconds; rejections and
+    their reasons per organisation and cohort. A rollup keeps one day's."""
 
     counts: Counter[CountKey] = field(default_factory=Counter)
     times: Counter[TimeKey] = field(default_factory=Counter)
     reasons: Counter[ReasonKey] = field(default_factory=Counter)
 
-    def of_period(self) -> PeriodFacts:
-        """Handling times and reasons summed over the days (counts stay per day and hour)."""
-        facts = PeriodFacts(counts=Counter(self.counts))
-        for (_, checker, seconds), count in self.times.items():
-            facts.times[(checker, seconds)] += count
-        for (_, organisation, cohort, reason), count in self.reasons.items():
-            facts.reasons[(organisation, cohort, reason)] += count
-        return facts
-
-
-@dataclass
-class PeriodFacts:
-    """What the figures of a period are computed from: :class:`DayFacts` of its days, summed."""
-
-    counts: Counter[CountKey] = field(default_factory=Counter)
-    times: Counter[tuple[str, int]] = field(default_factory=Counter)
-    reasons: Counter[tuple[int, str, str]] = field(default_factory=Counter)
-
-    def update(self, other: PeriodFacts) -> None:
+    def update(self, other: Facts) -> None:
         self.counts.update(other.counts)
         self.times.update(other.times)
         self.reasons.update(other.reasons)
@@ -80,24 +69,35 @@ def whole_seconds(seconds: float) -> int:
     return round(seconds)
 
 
-def from_decisions(
-    session: Session, days: Iterable[date], *, counts_only: bool = False
-) -> DayFacts:
-    """The tallies of ``days``, counted from their decisions now (without reasons if
-    ``counts_only``)."""
-    facts = DayFacts()
+def from_decisions(session: Session, days: Iterable[date]) -> Facts:
+    """The tallies of ``days``, counted from their decisions now."""
+    facts = Facts()
     for first, last in _runs(sorted(set(days))):
         start, end = day_start(first), day_start(last + timedelta(days=1))
-        _tally_decisions(session, facts, start, end)
-        if not counts_only:
-            _tally_rejections(session, facts, start, end)
+        _tally_counts(session, facts, start, end)
+        _tally_times(session, facts, start, end)
+        _tally_rejections(session, facts, start, end)
     return facts
 
 
-def from_rollups(session: Session, days: Iterable[date]) -> PeriodFacts:
+def decision_total(session: Session, days: Iterable[date]) -> int:
+    """How many decisions ``days`` hold, counted now."""
+    total = 0
+    for first, last in _runs(sorted(set(days))):
+        total += session.execute(
+            _counted_between(
+                sa_select(func.count()).select_from(Decision),
+                day_start(first),
+                day_start(last + timedelta(days=1)),
+            )
+        ).scalar_one()
+    return int(total)
+
+
+def from_rollups(session: Session, days: Iterable[date]) -> Facts:
     """The tallies of ``days`` as kept in the rollup tables, handling times and reasons summed
     over the days by the database."""
-    facts = PeriodFacts()
+    facts = Facts()
     for first, last in _runs(sorted(set(days))):
         for d, hour, checker, outcome, count in session.execute(
             sa_select(
@@ -153,44 +153,55 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def _tally_decisions(session: Session, facts: DayFacts, start: datetime, end: datetime) -> None:
-    rows = session.execute(
-        sa_select(
-            col(Decision.decided_at),
-            col(Decision.checker_id),
-            col(Decision.outcome),
-            col(Decision.seconds_to_decide),
-        )
-        .where(col(Decision.decided_at) >= start)
+def _counted_between(statement: Any, start: datetime, end: datetime) -> Any:
+    return (
+        statement.where(col(Decision.decided_at) >= start)
         .where(col(Decision.decided_at) < end)
-        .where(counted(Decision.application_id))
+        .where(counted_decision())
     )
-    outcomes = {o.value for o in DecisionOutcome}
-    for decided_at, checker, outcome, seconds in rows:
-        local = london(decided_at)
-        day = local.date()
-        if outcome in outcomes:
-            facts.counts[(day, local.hour, checker, outcome)] += 1
-        if seconds is not None:
-            facts.times[(day, checker, whole_seconds(seconds))] += 1
 
 
-def _tally_rejections(session: Session, facts: DayFacts, start: datetime, end: datetime) -> None:
+def _tally_counts(session: Session, facts: Facts, start: datetime, end: datetime) -> None:
+    """Counted by the database per UTC hour: London's offset is whole hours, so each UTC hour
+    is one London hour of one London day (the repeated 01:00 of October included)."""
+    bucket = hour_bucket(session, Decision.decided_at).label("hour")
+    checker, outcome = col(Decision.checker_id), col(Decision.outcome)
     rows = session.execute(
-        sa_select(
-            col(Decision.decided_at),
-            col(Application.organisation_id),
-            col(Application.cohort),
-            col(Decision.reasons),
+        _counted_between(sa_select(bucket, checker, outcome, func.count()), start, end).group_by(
+            bucket, checker, outcome
         )
-        .join(Application, col(Application.id) == col(Decision.application_id))
-        .where(col(Decision.outcome) == DecisionOutcome.REJECTED)
-        .where(col(Decision.decided_at) >= start)
-        .where(col(Decision.decided_at) < end)
-        .where(counted(Decision.application_id))
     )
-    for decided_at, organisation, cohort, reasons in rows:
-        day = london(decided_at).date()
-        facts.reasons[(day, organisation, cohort, ALL_REJECTIONS)] += 1
+    known = {o.value for o in DecisionOutcome}
+    for utc_hour, who, what, count in rows:
+        if what in known:
+            local = london(as_utc_hour(utc_hour))
+            facts.counts[(local.date(), local.hour, who, what)] += count
+
+
+def _tally_times(session: Session, facts: Facts, start: datetime, end: datetime) -> None:
+    seconds = col(Decision.seconds_to_decide)
+    rows = session.execute(
+        _counted_between(sa_select(col(Decision.checker_id), seconds), start, end).where(
+            seconds.is_not(None)
+        )
+    )
+    for checker, taken in rows:
+        facts.times[(checker, whole_seconds(taken))] += 1
+
+
+def _tally_rejections(session: Session, facts: Facts, start: datetime, end: datetime) -> None:
+    rows = session.execute(
+        _counted_between(
+            sa_select(
+                col(Application.organisation_id), col(Application.cohort), col(Decision.reasons)
+            )
+            .join(Application, col(Application.id) == col(Decision.application_id))
+            .where(col(Decision.outcome) == DecisionOutcome.REJECTED),
+            start,
+            end,
+        )
+    )
+    for organisation, cohort, reasons in rows:
+        facts.reasons[(organisation, cohort, ALL_REJECTIONS)] += 1
         for reason in set(reasons or []):
-            facts.reasons[(day, organisation, cohort, reason)] += 1
+            facts.reasons[(organisation, cohort, reason)] += 1

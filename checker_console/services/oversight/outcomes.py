@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
-from checker_console.services.oversight.day_facts import ALL_REJECTIONS, PeriodFacts
+from checker_console.services.oversight.day_facts import ALL_REJECTIONS, Facts
 from checker_console.services.oversight.scope import Period, counted
 from checker_console.store.models import (
     Application,
@@ -94,7 +94,7 @@ class JourneyRow:
         return worst if worst[2] > 0 else None
 
 
-def rejections(session: Session, facts: PeriodFacts) -> Rejections:
+def rejections(session: Session, facts: Facts) -> Rejections:
     """Rejections decided in a period and their reasons, from the tallies of its days."""
     in_period = facts.reasons
     names = dict(

@@ -78,12 +78,12 @@ def roll_up_day(session: Session, day: date) -> bool:
                 for (d, h, c, o), n in facts.counts.items()
             ],
             HandlingTimeRollup: [
-                {"day": d, "checker_id": c, "seconds": s, "count": n}
-                for (d, c, s), n in facts.times.items()
+                {"day": day, "checker_id": c, "seconds": s, "count": n}
+                for (c, s), n in facts.times.items()
             ],
             RejectionRollup: [
-                {"day": d, "organisation_id": org, "cohort": cohort, "reason": r, "count": n}
-                for (d, org, cohort, r), n in facts.reasons.items()
+                {"day": day, "organisation_id": org, "cohort": cohort, "reason": r, "count": n}
+                for (org, cohort, r), n in facts.reasons.items()
             ],
         }
         for table, values in rows.items():

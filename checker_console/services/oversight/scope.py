@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 
 from checker_console.clock import LONDON, london
 from checker_console.store.db import is_postgres
-from checker_console.store.models import Application
+from checker_console.store.models import Application, Decision
 
 #: The longest custom range a lead may ask for: a year of days keeps every chart readable.
 MAX_DAYS = 366
@@ -115,6 +115,12 @@ def counted(case_id: Any) -> ColumnElement[bool]:
     if case_id is Application.id:
         return col(Application.is_golden) == false()
     return col(case_id).not_in(golden_ids())
+
+
+def counted_decision() -> ColumnElement[bool]:
+    """The filter every decision figure uses (the rollups included): a decision on a case that
+    is not golden."""
+    return counted(Decision.application_id)
 
 
 def hour_bucket(session: Session, column: Any) -> Any:

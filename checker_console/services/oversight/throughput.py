@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from checker_console.domain.decisions import DecisionOutcome
 from checker_console.services.identity.sessions import display_names, name_or_id
-from checker_console.services.oversight.day_facts import PeriodFacts
+from checker_console.services.oversight.day_facts import Facts
 from checker_console.services.oversight.scope import Period, rank_of
 
 _OUTCOMES = frozenset(o.value for o in DecisionOutcome)
@@ -73,7 +73,7 @@ class Throughput:
     checkers: list[CheckerFigures] = field(default_factory=list)
 
 
-def throughput(session: Session, period: Period, facts: PeriodFacts, previous: int) -> Throughput:
+def throughput(session: Session, period: Period, facts: Facts, previous: int) -> Throughput:
     """Every throughput and handling-time figure for ``period``, team and per checker, from the
     tallies of its days (see ``day_facts.py``); ``previous`` is the period before's total."""
     per_day = {day: OutcomeCounts() for day in period.days}
