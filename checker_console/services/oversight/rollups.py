@@ -4,9 +4,10 @@ A London day's decision figures stop changing once the day is over: a decision's
 by the server when it is written, decisions are never edited or deleted, and erasure keeps
 outcomes and reasons. So a day is rolled up once it has been over for ``settle`` (an hour by
 default, ``CHECKER_ROLLUP_SETTLE_MINUTES``: far longer than any transaction that stamped a
-decision just before midnight takes to commit), and its rollup is never recomputed unless
-:func:`forget_rollups` is called. The one writer of decisions in past days is the sample
-history (``seed --history-days``), which calls it for the days it writes.
+decision just before midnight takes to commit, and than a checker's window to undo a decision,
+which must stay shorter), and its rollup is never recomputed unless :func:`forget_rollups` is
+called (``checker-console rollups --recount``). The one writer of decisions in past days is
+the sample history (``seed --history-days``), which drops those days' rollups as it writes.
 
 Rolling up is idempotent and safe from several processes at once: the day's ``rollup_day``
 row is written first, so a second process rolling the same day waits on that key and then
