@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("checker_console.commands.bench", "run a benchmark from bench/"),
     "purge": ("checker_console.commands.purge", "delete images past the retention window"),
     "erase": ("checker_console.commands.erase", "erase an applicant's personal data on request"),
+    "rollups": (
+        "checker_console.commands.rollups",
+        "roll up the dashboard's closed days, or count some again",
+    ),
     "worker": ("checker_console.commands.worker", "send profile requests and emails (outbox)"),
     "standin-cim": ("checker_console.commands.standins", "run the CIM stand-in"),
     "standin-notify": ("checker_console.commands.standins", "run the GOV.UK Notify stand-in"),

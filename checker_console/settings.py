@@ -185,6 +185,11 @@ class Settings:
     log_format: str = "text"
     #: How long after a decision its checker may undo it; its outbox messages wait that long.
     undo_seconds: int = 10
+    # Dashboard rollups (services/oversight/rollups.py): closed London days' decision figures.
+    #: How long a London day must have been over before its figures are rolled up.
+    rollup_settle_minutes: int = 60
+    #: How often the background job rolls up the days that have settled.
+    rollup_interval_seconds: int = 900
 
     @property
     def is_sqlite(self) -> bool:
@@ -284,6 +289,8 @@ def load_settings() -> Settings:
         worker_metrics_port=_env_int("CHECKER_WORKER_METRICS_PORT", 0),
         log_format=_env("CHECKER_LOG_FORMAT", "json" if redis_url else "text"),
         undo_seconds=_env_int("CHECKER_UNDO_SECONDS", 10),
+        rollup_settle_minutes=_env_int("CHECKER_ROLLUP_SETTLE_MINUTES", 60),
+        rollup_interval_seconds=_env_int("CHECKER_ROLLUP_INTERVAL_SECONDS", 900),
     )
 
 

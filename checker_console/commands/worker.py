@@ -1,7 +1,8 @@
 """``checker-console worker``: the deployment's background work, in a process of its own.
 
 It runs the lease sweeper, the outbox worker (profile requests to CIM, emails to Notify), the
-retention purge and the face comparer (``CHECKER_FACE_MATCH``), but only while it leads: on
+retention purge, the dashboard's rollups of closed days and the face comparer
+(``CHECKER_FACE_MATCH``), but only while it leads: on
 PostgreSQL one advisory lock names the leader, so a second worker process waits as a hot standby
 and takes over within seconds if the leader dies. Stop with Ctrl-C or SIGTERM: it finishes what
 it holds, then exits. If it is killed instead, whatever it held is picked up again by the next

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from sqlmodel import Session, col
 
 from checker_console.clock import LONDON
@@ -32,6 +32,7 @@ from checker_console.store.models import (
     Organisation,
     OutboxMessage,
 )
+from checker_console.store.rollup_models import ROLLUP_TABLES
 
 #: Who decided the history's cases: the demo's two checkers and a few more.
 HISTORY_CHECKERS = ("checker.one", "checker.two", "checker.three", "checker.four", "lead.one")
@@ -292,6 +293,7 @@ def write_history(engine: Engine, rows: HistoryRows, *, chunk: int = 5000) -> No
             else:
                 for part in _chunks(table_rows, chunk):
                     connection.execute(insert(table), _sqlite_values(part))
+        _forget_rollups_of(connection, rows.decisions)
         if postgres:
             for model, _ in tables:
                 name = model.__table__.name  # type: ignore[attr-defined]
@@ -301,6 +303,15 @@ def write_history(engine: Engine, rows: HistoryRows, *, chunk: int = 5000) -> No
                         f" (SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
                     )
                 )
+
+
+def _forget_rollups_of(connection: Connection, decisions: list[dict[str, Any]]) -> None:
+    """History writes decisions into past days: the dashboard counts those days again."""
+    if not decisions:
+        return
+    days = [d["decided_at"].astimezone(LONDON).date() for d in decisions]
+    for table in ROLLUP_TABLES:
+        connection.execute(delete(table).where(table.c.day.between(min(days), max(days))))
 
 
 def _chunks(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

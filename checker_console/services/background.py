@@ -1,5 +1,5 @@
-"""Background work: the lease sweeper, the outbox worker, the retention purge and the face
-comparer, once per deployment.
+"""Background work: the lease sweeper, the outbox worker, the retention purge, the dashboard's
+rollups of closed days and the face comparer, once per deployment.
 
 Where it runs:
 - Embedded default (SQLite, one process): inside the console, in daemon threads.
@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine
@@ -29,6 +30,7 @@ from checker_console.observability.logs import log_event
 from checker_console.observability.metrics import BACKGROUND_LEADING
 from checker_console.services.downstream.worker import BackgroundWorker
 from checker_console.services.leadership import Leadership
+from checker_console.services.oversight.rollups import roll_up_recent_days
 from checker_console.services.queue.leases import expire_leases
 from checker_console.services.retention.policy import policy_in_force
 from checker_console.services.retention.purge import purge
@@ -96,9 +98,20 @@ def purge_expired_images(settings: Settings | None = None) -> None:
         )
 
 
+def roll_up_dashboard_days(settings: Settings | None = None) -> None:
+    """Roll up the dashboard figures of the London days that have settled (``oversight``)."""
+    settings = settings or get_settings()
+    with session_scope() as session:
+        rolled = roll_up_recent_days(
+            session, settle=timedelta(minutes=settings.rollup_settle_minutes)
+        )
+    if rolled:
+        log_event(log, "dashboard.rolled_up", days=rolled)
+
+
 class BackgroundRunner:
-    """Wait to lead, then run the sweeper and (if asked) the outbox worker, the retention purge
-    and the face comparer until stopped."""
+    """Wait to lead, then run the sweeper and (if asked) the outbox worker, the retention purge,
+    the dashboard's rollups and the face comparer until stopped."""
 
     def __init__(
         self,
@@ -145,6 +158,13 @@ class BackgroundRunner:
                     lambda: purge_expired_images(settings),
                 ).start()
             )
+            jobs.append(
+                PeriodicJob(
+                    "dashboard-rollups",
+                    max(1, settings.rollup_interval_seconds),
+                    lambda: roll_up_dashboard_days(settings),
+                ).start()
+            )
             if settings.face_match:
                 jobs.append(FaceMatcher(settings.face_match_poll_seconds).start())
         return jobs
@@ -180,8 +200,8 @@ class BackgroundRunner:
 
 @asynccontextmanager
 async def embedded_background(settings: Settings | None = None) -> AsyncIterator[None]:
-    """In the console: on SQLite the sweeper (and the outbox worker, purge and face comparer
-    unless ``CHECKER_EMBEDDED_WORKER=0``); on PostgreSQL all of it only if
+    """In the console: on SQLite the sweeper (and the outbox worker, purge, rollups and face
+    comparer unless ``CHECKER_EMBEDDED_WORKER=0``); on PostgreSQL all of it only if
     ``CHECKER_EMBEDDED_WORKER=1``, under leader election; otherwise ``checker-console worker``
     runs them."""
     settings = settings or get_settings()

@@ -1,6 +1,7 @@
 """What becomes of applications: rejection reasons, and the journey from invitation to email.
 
-Both are per organisation and cohort. Rejection reasons count rejections decided in the period;
+Both are per organisation and cohort. Rejection reasons count rejections decided in the period
+(summed from the day tallies of ``day_facts.py``);
 a rejection may give several reasons, so a reason's share is of rejections, not of reasons.
 The journey follows the invitations sent in the period through each step, so a lead sees where
 people drop out.
@@ -16,18 +17,13 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from checker_console.domain.decisions import DecisionOutcome
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import REASON_TEXT, RejectionReason
 from checker_console.services.downstream.outbox import OutboxKind, OutboxStatus
-from checker_console.services.oversight.scope import (
-    Period,
-    counted,
-    counted_decision,
-)
+from checker_console.services.oversight.day_facts import ALL_REJECTIONS, Facts
+from checker_console.services.oversight.scope import Period, counted
 from checker_console.store.models import (
     Application,
-    Decision,
     Invitation,
     Organisation,
     OutboxMessage,
@@ -98,36 +94,33 @@ class JourneyRow:
         return worst if worst[2] > 0 else None
 
 
-def rejections(session: Session, period: Period) -> Rejections:
-    rows = session.exec(
-        select(Organisation.name, Application.cohort, Decision.reasons)
-        .join(Application, col(Application.id) == col(Decision.application_id))
-        .join(Organisation, col(Organisation.id) == col(Application.organisation_id))
-        .where(col(Decision.outcome) == DecisionOutcome.REJECTED)
-        .where(col(Decision.decided_at) >= period.start)
-        .where(col(Decision.decided_at) < period.end)
-        .where(counted_decision())
-    ).all()
+def rejections(session: Session, facts: Facts) -> Rejections:
+    """Rejections decided in a period and their reasons, from the tallies of its days."""
+    in_period = facts.reasons
+    names = dict(
+        session.exec(
+            select(Organisation.id, Organisation.name).where(
+                col(Organisation.id).in_({org for org, _, _ in in_period})
+            )
+        ).all()
+    )
     overall: Counter[str] = Counter()
     grouped: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     group_size: Counter[tuple[str, str]] = Counter()
-    for organisation, cohort, reasons in rows:
-        chosen = set(reasons or [])
-        overall.update(chosen)
-        grouped[(organisation, cohort)].update(chosen)
-        group_size[(organisation, cohort)] += 1
+    for (organisation, cohort, reason), count in in_period.items():
+        group = (names[organisation], cohort)
+        if reason == ALL_REJECTIONS:
+            group_size[group] += count
+        else:
+            overall[reason] += count
+            grouped[group][reason] += count
+    total = sum(group_size.values())
     return Rejections(
-        rejections=len(rows),
-        reasons=_reason_counts(overall, len(rows)),
+        rejections=total,
+        reasons=_reason_counts(overall, total),
         groups=[
-            GroupReasons(
-                org,
-                cohort,
-                group_size[(org, cohort)],
-                _reason_counts(counts, group_size[(org, cohort)]),
-            )
-            for (org, cohort), counts in sorted(grouped.items())
-            for size in [group_size[(org, cohort)]]
+            GroupReasons(org, cohort, size, _reason_counts(grouped[(org, cohort)], size))
+            for (org, cohort), size in sorted(group_size.items())
         ],
     )
 

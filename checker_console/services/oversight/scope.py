@@ -118,8 +118,8 @@ def counted(case_id: Any) -> ColumnElement[bool]:
 
 
 def counted_decision() -> ColumnElement[bool]:
-    """The filter every decision figure uses: a decision that stands (not undone by its checker
-    inside the undo window) on a case that is not golden."""
+    """The filter every decision figure uses (the rollups included): a decision that stands (not
+    undone by its checker inside the undo window) on a case that is not golden."""
     return and_(col(Decision.undone_at).is_(None), counted(Decision.application_id))
 
 
@@ -155,5 +155,10 @@ def nearest_rank(sorted_values: list[float], share: float) -> float | None:
     """
     if not sorted_values:
         return None
-    rank = max(1, -(-round(share * len(sorted_values) * 1_000_000) // 1_000_000))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
+    return sorted_values[rank_of(len(sorted_values), share) - 1]
+
+
+def rank_of(size: int, share: float) -> int:
+    """The 1-based rank of the nearest-rank percentile ``share`` among ``size`` values (>= 1)."""
+    rank = max(1, -(-round(share * size * 1_000_000) // 1_000_000))
+    return min(rank, size)

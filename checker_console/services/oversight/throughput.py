@@ -1,33 +1,26 @@
 """Throughput and handling time: decisions per London day and hour, p50 and p95 claim to decision.
 
-Computed on read from ``decision`` (indexed by ``decided_at``): the counts are one ``GROUP BY``
-over UTC hours, folded into London days and hours here, so a day that is 23 or 25 hours long (the
-clock changes) is counted right. Handling time is ``Decision.seconds_to_decide``, the time from
-the claim to the decision; percentiles are nearest-rank (PostgreSQL's ``percentile_disc``).
+Summed from the day tallies of ``day_facts.py`` (rollups for closed days, the decisions
+themselves for the rest), kept per London day and hour, so a day that is 23 or 25 hours long
+(the clocks change) is counted right. Handling time is ``Decision.seconds_to_decide``, the time
+from the claim to the decision, in whole seconds as shown; percentiles are nearest-rank
+(PostgreSQL's ``percentile_disc``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from checker_console.clock import london
 from checker_console.domain.decisions import DecisionOutcome
 from checker_console.services.identity.sessions import display_names, name_or_id
-from checker_console.services.oversight.scope import (
-    Period,
-    as_utc_hour,
-    counted_decision,
-    hour_bucket,
-    nearest_rank,
-)
-from checker_console.store.db import is_postgres
-from checker_console.store.models import Decision
+from checker_console.services.oversight.day_facts import Facts
+from checker_console.services.oversight.scope import Period, rank_of
+
+_OUTCOMES = frozenset(o.value for o in DecisionOutcome)
 
 
 @dataclass
@@ -41,7 +34,7 @@ class OutcomeCounts:
         return self.approved + self.rejected + self.referred
 
     def add(self, outcome: str, count: int) -> None:
-        if outcome in (o.value for o in DecisionOutcome):
+        if outcome in _OUTCOMES:
             setattr(self, outcome, getattr(self, outcome) + count)
 
 
@@ -80,115 +73,72 @@ class Throughput:
     checkers: list[CheckerFigures] = field(default_factory=list)
 
 
-def throughput(session: Session, period: Period) -> Throughput:
-    """Every throughput and handling-time figure for ``period``, team and per checker.
-
-    Three queries: counts by UTC hour, the period before's total, and per checker (with the
-    team's total) counts and percentiles.
-    """
+def throughput(session: Session, period: Period, facts: Facts, previous: int) -> Throughput:
+    """Every throughput and handling-time figure for ``period``, team and per checker, from the
+    tallies of its days (see ``day_facts.py``); ``previous`` is the period before's total."""
     per_day = {day: OutcomeCounts() for day in period.days}
     per_hour = {hour: OutcomeCounts() for hour in range(24)}
     total = OutcomeCounts()
-    before = period.before()
-    previous = session.exec(
-        _in_period(select(func.count()).select_from(Decision), before.start, before.end)
-    ).one()
-    for utc_hour, outcome, count in _counts_by_hour(session, period.start, period.end):
-        local = london(as_utc_hour(utc_hour))
-        per_day[local.date()].add(outcome, count)
-        per_hour[local.hour].add(outcome, count)
+    each: dict[str, OutcomeCounts] = defaultdict(OutcomeCounts)
+    by_day: Counter[tuple[date, str]] = Counter()
+    by_hour: Counter[tuple[int, str]] = Counter()
+    by_checker: Counter[tuple[str, str]] = Counter()
+    for (day, hour, checker, outcome), count in facts.counts.items():
+        by_day[(day, outcome)] += count
+        by_hour[(hour, outcome)] += count
+        by_checker[(checker, outcome)] += count
+    for (day, outcome), count in by_day.items():
+        per_day[day].add(outcome, count)
         total.add(outcome, count)
-    team, each = _per_checker(session, period)
+    for (hour, outcome), count in by_hour.items():
+        per_hour[hour].add(outcome, count)
+    for (checker, outcome), count in by_checker.items():
+        each[checker].add(outcome, count)
+    times: dict[str | None, Counter[int]] = defaultdict(Counter)
+    for (checker, seconds), count in facts.times.items():
+        times[checker][seconds] += count
+        times[None][seconds] += count
     names = display_names(session, list(each))
     return Throughput(
         total=total,
         previous_total=previous,
         per_day=[DayCount(day, counts) for day, counts in per_day.items()],
         per_hour=[HourCount(hour, counts) for hour, counts in per_hour.items()],
-        p50_seconds=team[1],
-        p95_seconds=team[2],
+        p50_seconds=percentile(times[None], 0.5),
+        p95_seconds=percentile(times[None], 0.95),
         checkers=sorted(
             (
                 CheckerFigures(
                     checker_id=checker_id,
                     name=name_or_id(names, checker_id) or checker_id,
                     counts=counts,
-                    p50_seconds=p50,
-                    p95_seconds=p95,
+                    p50_seconds=percentile(times[checker_id], 0.5),
+                    p95_seconds=percentile(times[checker_id], 0.95),
                 )
-                for checker_id, (counts, p50, p95) in each.items()
+                for checker_id, counts in each.items()
             ),
             key=lambda c: (-c.counts.total, c.name),
         ),
     )
 
 
+def percentile(tally: Counter[int], share: float) -> float | None:
+    """The nearest-rank percentile (``scope.nearest_rank``) of the times tallied in ``tally``."""
+    size = sum(tally.values())
+    if not size:
+        return None
+    rank = rank_of(size, share)
+    seen = 0
+    for seconds in sorted(tally):
+        seen += tally[seconds]
+        if seen >= rank:
+            return float(seconds)
+    raise AssertionError("unreachable: the tally holds ``size`` times")
+
+
 def decisions_per_day(throughput: Throughput) -> dict[date, int]:
     """Only the daily totals (the queue's arrivals-against-decisions chart)."""
     return {day.day: day.counts.total for day in throughput.per_day}
-
-
-def _in_period(statement, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
-    return (
-        statement.where(col(Decision.decided_at) >= start)
-        .where(col(Decision.decided_at) < end)
-        .where(counted_decision())
-    )
-
-
-def _counts_by_hour(
-    session: Session, start: datetime, end: datetime
-) -> list[tuple[object, str, int]]:
-    bucket = hour_bucket(session, Decision.decided_at).label("hour")
-    statement = _in_period(select(bucket, Decision.outcome, func.count()), start, end).group_by(
-        bucket, col(Decision.outcome)
-    )
-    return [tuple(row) for row in session.exec(statement).all()]
-
-
-Figures = tuple[OutcomeCounts, float | None, float | None]
-
-
-def _per_checker(session: Session, period: Period) -> tuple[Figures, dict[str, Figures]]:
-    """(team figures, figures per checker): counts, p50 and p95 of the timed decisions."""
-    if is_postgres(session):
-        seconds = col(Decision.seconds_to_decide)
-        outcome = col(Decision.outcome)
-        rows = session.exec(
-            _in_period(
-                sa_select(
-                    col(Decision.checker_id),
-                    *[func.count().filter(outcome == o.value) for o in DecisionOutcome],
-                    func.percentile_disc(0.5).within_group(seconds),  # NULLs are left out
-                    func.percentile_disc(0.95).within_group(seconds),
-                ),
-                period.start,
-                period.end,
-            ).group_by(func.rollup(col(Decision.checker_id)))
-        ).all()
-        found = {row[0]: (OutcomeCounts(*row[1:4]), row[4], row[5]) for row in rows}
-        team = found.pop(None, (OutcomeCounts(), None, None))
-        return team, found
-    rows = session.exec(
-        _in_period(
-            select(Decision.checker_id, Decision.outcome, Decision.seconds_to_decide),
-            period.start,
-            period.end,
-        ).order_by(col(Decision.seconds_to_decide))
-    ).all()
-    counts: dict[str | None, OutcomeCounts] = defaultdict(OutcomeCounts)
-    values: dict[str | None, list[float]] = defaultdict(list)
-    for checker_id, outcome, seconds in rows:
-        for who in (checker_id, None):
-            counts[who].add(outcome, 1)
-            if seconds is not None:
-                values[who].append(seconds)
-    figures = {
-        who: (counts[who], nearest_rank(values[who], 0.5), nearest_rank(values[who], 0.95))
-        for who in counts
-    }
-    team = figures.pop(None, (OutcomeCounts(), None, None))
-    return team, figures  # type: ignore[return-value]
 
 
 def seconds_words(seconds: float | None) -> str:

@@ -97,7 +97,7 @@ def test_a_qa_verdict_follows_the_checkers_rules_and_cannot_be_recorded_twice(
 
     with pytest.raises(DecisionRefused, match="Select at least one reason"):
         record_verdict(session, sample_id=sample.id, reviewer_id=QA_REVIEWER, outcome="rejected")
-    with pytest.raises(DecisionRefused, match="Confirm every checklist item"):
+    with pytest.raises(DecisionRefused, match="Confirm all 8 checklist items"):
         record_verdict(session, sample_id=sample.id, reviewer_id=QA_REVIEWER, outcome="approved")
     assert record_verdict(
         session,
