@@ -44,7 +44,7 @@ def test_a_lead_sees_a_failed_case_on_the_profiles_page_and_retries_it(
     failed = fail_an_approved_case(console, reason=PHOTO_REFUSED)
     sign_in_as(page, "lead.one")
 
-    page.get_by_role("link", name="Profiles").click()
+    page.get_by_role("link", name="Profiles", exact=True).click()
     page.wait_for_url(PROFILES_URL)
     row = _board_row(page, failed.id)
     expect(row).to_contain_text("Profile creation failed")
