@@ -16,6 +16,7 @@ from checker_console.services.background import embedded_background
 from checker_console.settings import get_settings
 from checker_console.store.models import Application
 from tests.factories import make_case
+from tests.support.asyncio_run import run_async
 from tests.support.servers import app_settings
 
 
@@ -47,7 +48,7 @@ def test_the_embedded_console_sweeps_leases_itself_but_a_scale_mode_console_leav
 ) -> None:
     case_id = _case_with_a_run_out_lease(engine)
     with app_settings(monkeypatch, engine, tmp_path / "data", CHECKER_LEASE_SWEEP_SECONDS="0.2"):
-        asyncio.run(_run_console_for(1.5))
+        run_async(_run_console_for(1.5))
 
     if engine.dialect.name == "sqlite":
         assert _status(engine, case_id) == CaseStatus.QUEUED

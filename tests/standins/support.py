@@ -7,6 +7,7 @@ so the outbox message under test is the one the real approve writes.
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from sqlmodel import Session
 from checker_console.adapters.blobs import LocalBlobStore
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import ChecklistItem, DocumentKind
-from checker_console.services.downstream.worker import run_worker_loop
+from checker_console.services.downstream.worker import run_worker
 from checker_console.services.queue.claims import claim_next_case
 from checker_console.services.review.decisions import approve_case, reject_case
 from checker_console.settings import Settings, load_settings
@@ -32,6 +33,7 @@ from checker_console.standins.notify import Mailbox
 from checker_console.standins.notify import create_app as create_notify
 from checker_console.store.models import Application, Document
 from tests.factories import make_case
+from tests.support.asyncio_run import run_async
 
 CIM_KEY = "test-cim-key"
 CHECKER = "checker.ada"
@@ -177,7 +179,16 @@ def drain(
     """Run the worker on what is due until ``until()`` holds (default: one pass)."""
     deadline = time.monotonic() + timeout_s
     while True:
-        run_worker_loop(engine=engine, settings=settings, once=True, worker_id="test-worker")
+        # On a thread of its own: a live Playwright session keeps a loop running in this one.
+        run_async(
+            run_worker(
+                threading.Event(),
+                engine=engine,
+                settings=settings,
+                once=True,
+                worker_id="test-worker",
+            )
+        )
         if until is None or until():
             return
         if time.monotonic() > deadline:

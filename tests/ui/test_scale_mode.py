@@ -3,7 +3,6 @@ and the console on two server workers. Reflex state is a cache; the database is 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shutil
@@ -26,6 +25,7 @@ from checker_console.services.identity.sessions import SESSION_COOKIE, create_se
 from checker_console.store.db import make_engine
 from checker_console.store.models import Decision
 from tests.conftest import TEST_DATABASE_URL
+from tests.support.asyncio_run import run_async
 from tests.ui.conftest import REQUIRE_BROWSER, _progress
 
 pytestmark = pytest.mark.browser
@@ -132,7 +132,7 @@ def test_a_review_page_rebuilds_from_the_database_when_its_state_is_dropped(
         seen["announcement"] = str(fresh.vars.get("announcement", ""))
         await fresh.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
     case_id = seen["case"]
     assert isinstance(case_id, int) and case_id > 0

@@ -44,13 +44,13 @@ def _sign_in(url: str, user: str) -> httpx.Response:
     return httpx.get(f"{url}/auth/demo-sign-in", params={"user": user})
 
 
-def test_demo_sign_in_sets_an_http_only_lax_cookie_and_opens_the_case_list(
+def test_demo_sign_in_sets_an_http_only_lax_cookie_and_opens_the_leads_dashboard(
     demo_url: str, engine: Engine
 ) -> None:
     response = _sign_in(demo_url, "lead.one")
 
     assert response.status_code == 303
-    assert response.headers["location"] == "/cases"  # a lead's starting page
+    assert response.headers["location"] == "/dashboard"  # a lead's starting page
     set_cookie = response.headers["set-cookie"]
     assert set_cookie.startswith(f"{SESSION_COOKIE}=")
     assert "HttpOnly" in set_cookie

@@ -3,7 +3,6 @@ retry saves it exactly once (PostgreSQL: the connection is really terminated by 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from checker_console.store.db import get_engine
 from checker_console.store.models import Application, Decision
 from checker_console.ui.calls import run_service
 from tests.standins.support import ALL_CONFIRMED, CHECKER, queued_case
+from tests.support.asyncio_run import run_async
 from tests.support.servers import app_settings
 
 
@@ -53,7 +53,7 @@ def test_a_dropped_connection_during_a_decision_says_not_saved_and_the_retry_sav
                     admin.commit()
 
         with pytest.raises(NotSaved) as not_saved:
-            asyncio.run(
+            run_async(
                 run_service(
                     approve_case, case_id=case.id, checker_id=CHECKER, checklist=ALL_CONFIRMED
                 )
@@ -62,7 +62,7 @@ def test_a_dropped_connection_during_a_decision_says_not_saved_and_the_retry_sav
         assert "Not saved" in str(not_saved.value) and "try again" in str(not_saved.value)
         assert _decisions(engine, case.id) == 0
 
-        result = asyncio.run(
+        result = run_async(
             run_service(approve_case, case_id=case.id, checker_id=CHECKER, checklist=ALL_CONFIRMED)
         )
 
