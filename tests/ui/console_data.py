@@ -19,7 +19,8 @@ from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import DocumentKind
 from checker_console.store.db import make_engine
-from checker_console.store.models import Application, AuditEvent, Decision, Document, UserSession
+from checker_console.store.identity_models import UserSession
+from checker_console.store.models import Application, AuditEvent, Decision, Document
 from tests.profile_factories import fail_profile
 from tests.ui.conftest import Console
 

@@ -33,7 +33,7 @@ from checker_console.domain.roles import (
 from checker_console.observability.metrics import SIGN_IN_REFUSALS
 from checker_console.services.audit import append_audit
 from checker_console.services.identity.sessions import create_session, end_sessions_for_sid
-from checker_console.store.models import LoginTransaction, UserSession
+from checker_console.store.identity_models import LoginTransaction, UserSession
 
 LOGIN_TTL = timedelta(minutes=10)
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from checker_console.clock import utcnow
 from checker_console.domain.roles import CHECKER, LEAD, QA, ROLE_TITLES
 from checker_console.services.audit import append_audit
-from checker_console.store.models import UserSession
+from checker_console.store.identity_models import UserSession
 
 SESSION_COOKIE = "cc_session"
 

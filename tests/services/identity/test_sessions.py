@@ -21,7 +21,8 @@ from checker_console.services.identity.sessions import (
     session_cookie_is_secure,
 )
 from checker_console.settings import get_settings
-from checker_console.store.models import AuditEvent, UserSession
+from checker_console.store.identity_models import UserSession
+from checker_console.store.models import AuditEvent
 
 
 def _sign_in(session: Session, **overrides: object) -> tuple[str, UserSession]:
