@@ -33,9 +33,9 @@ from sqlmodel import Session
 
 from bench.claims import postgres_database, sqlite_database
 from checker_console.clock import utcnow
-from checker_console.sample.history import (
+from checker_console.sample.history import history_rows
+from checker_console.sample.history_writer import (
     ensure_sample_organisations,
-    history_rows,
     next_free_id,
     write_history,
 )

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from checker_console.sample.history import ensure_sample_organisations, history_rows, write_history
+from checker_console.sample.history import history_rows
+from checker_console.sample.history_writer import ensure_sample_organisations, write_history
 from checker_console.services.oversight.dashboard import Dashboard, dashboard
 from checker_console.services.oversight.rollups import (
     forget_rollups,
