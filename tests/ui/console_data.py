@@ -65,6 +65,13 @@ def fail_an_approved_case(
         return ArrangedCase(case.id, f"{case.given_name} {case.family_name}")
 
 
+def mark_decided_by(console: Console, case_id: int, checker_id: str) -> None:
+    """Record ``checker_id`` as the checker who approved the case (so they may open its page)."""
+    with _session(console) as session:
+        session.add(Decision(application_id=case_id, checker_id=checker_id, outcome="approved"))
+        session.commit()
+
+
 def _add_selfie(session: Session, case_id: int) -> None:
     """The seeded photo ID's image, filed as the selfie too (any image will do for CIM here)."""
     photo = session.exec(select(Document).where(col(Document.application_id) == case_id)).first()

@@ -18,6 +18,7 @@ from tests.ui.console_data import (
     case_status,
     count_in_status,
     fail_an_approved_case,
+    mark_decided_by,
 )
 
 pytestmark = pytest.mark.browser
@@ -123,6 +124,7 @@ def test_a_checker_sees_where_a_case_stands_downstream_but_cannot_retry_it(
     page: Page, console: Console
 ) -> None:
     failed = fail_an_approved_case(console, reason=PHOTO_REFUSED)
+    mark_decided_by(console, failed.id, "checker.one")  # checkers open the cases they decided
     sign_in_as(page, "checker.one")
 
     expect(page.get_by_role("link", name="Profiles")).to_have_count(0)

@@ -10,7 +10,8 @@ from sqlmodel import Session, col
 
 from checker_console.clock import london
 from checker_console.services.cases.listing import CASE_ROW_COLUMNS, CaseRow
-from checker_console.store.models import Application, Document, Organisation
+from checker_console.services.identity.sessions import SignedInUser
+from checker_console.store.models import Application, Decision, Document, Organisation
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,26 @@ def images_deleted_notice(
 def _long_date(when: datetime) -> str:
     local = london(when)
     return f"{local.day} {local:%B %Y}"
+
+
+def may_open_case(session: Session, case_id: int, user: SignedInUser) -> bool:
+    """Leads and QA open any case; a checker only a case they hold or have decided.
+
+    The queue never shows checkers applicants' names, so neither may typing a case number.
+    """
+    if user.sees_every_case:
+        return True
+    held = session.execute(
+        select(col(Application.id)).where(
+            col(Application.id) == case_id, col(Application.lease_holder) == user.user_id
+        )
+    ).first()
+    decided = session.execute(
+        select(col(Decision.id)).where(
+            col(Decision.application_id) == case_id, col(Decision.checker_id) == user.user_id
+        )
+    ).first()
+    return held is not None or decided is not None
 
 
 def case_overview(session: Session, case_id: int) -> CaseOverview | None:

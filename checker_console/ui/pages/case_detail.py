@@ -18,7 +18,7 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 from checker_console.clock import utcnow
 from checker_console.services.cases.history import case_history
 from checker_console.services.cases.listing import status_label
-from checker_console.services.cases.overview import CaseOverview, case_overview
+from checker_console.services.cases.overview import CaseOverview, case_overview, may_open_case
 from checker_console.services.downstream.status import downstream_status
 from checker_console.services.identity.sessions import SignedInUser, may_view_case_images
 from checker_console.ui.calls import run_service
@@ -92,7 +92,8 @@ class CaseDetailState(ErasureForm, ProfileRetry, SessionState):
         if user is None:
             return
         raw_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]  # /cases/<id>
-        overview = await run_service(case_overview, int(raw_id)) if raw_id.isdigit() else None
+        allowed = raw_id.isdigit() and await run_service(may_open_case, int(raw_id), user)
+        overview = await run_service(case_overview, int(raw_id)) if allowed else None
         self.loaded = True
         self.found = overview is not None
         if overview is not None:
@@ -221,8 +222,8 @@ def case_detail_page() -> rx.Component:
                 rx.fragment(
                     rx.el.h1("Case not found"),
                     rx.el.p(
-                        "There is no case with that number. Check the link, or find the "
-                        "case in the case list."
+                        "There is no case with that number that you can open. Check the "
+                        "link, or find the case in the case list."
                     ),
                 ),
                 rx.el.p("Loading the case…", role="status"),

@@ -250,3 +250,33 @@ def test_a_checker_who_decided_nothing_has_an_empty_list(session: Session) -> No
     _insert_cases(session, 5)
 
     assert list_cases(session, decided_by="checker.one").total == 0
+
+
+def test_a_checker_opens_only_the_cases_they_hold_or_decided_and_leads_open_any(
+    session: Session,
+) -> None:
+    from checker_console.domain.lifecycle import CaseStatus
+    from checker_console.services.cases.overview import may_open_case
+    from checker_console.services.identity.sessions import SignedInUser
+    from checker_console.store.models import Decision
+    from tests.factories import make_case
+
+    held = make_case(session, CaseStatus.IN_REVIEW, actor="checker.one")
+    held.lease_holder = "checker.one"
+    decided = make_case(session, CaseStatus.REJECTED)
+    someone_elses = make_case(session, CaseStatus.REJECTED)
+    session.add(held)
+    session.add(Decision(application_id=decided.id, checker_id="checker.one", outcome="rejected"))
+    session.add(
+        Decision(application_id=someone_elses.id, checker_id="checker.two", outcome="rejected")
+    )
+    session.commit()
+
+    def user(roles: list[str]) -> SignedInUser:
+        return SignedInUser(user_id="checker.one", display_name="Sam Patel", roles=roles)
+
+    checker, lead = user(["checker"]), user(["lead"])
+    assert may_open_case(session, held.id, checker)
+    assert may_open_case(session, decided.id, checker)
+    assert not may_open_case(session, someone_elses.id, checker)
+    assert may_open_case(session, someone_elses.id, lead)
