@@ -11,10 +11,13 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from checker_console.adapters.blobs import LocalBlobStore
+from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.oversight.decision_record import record_for_qa
 from checker_console.services.retention.purge import delete_purged_blobs
 from checker_console.store.db import make_engine
-from checker_console.store.models import Application, Document
+from checker_console.store.models import Application, Decision, Document
+from checker_console.store.qa_models import QaSample
 from tests.ui.axe import serious_accessibility_problems
 from tests.ui.conftest import Console, sign_in_as
 
@@ -105,3 +108,39 @@ def test_a_checker_cannot_erase_anyone(page: Page, console: Console) -> None:
     expect(page.get_by_role("button", name="Erase personal data")).to_have_count(0)
     page.goto("/retention")
     expect(page.locator("main")).to_contain_text("This page is for team leads")
+
+
+def test_qa_replay_of_a_purged_case_says_when_its_images_were_deleted(
+    page: Page, console: Console
+) -> None:
+    """QA opens a drawn decision whose case has since been purged: the replay says so, and
+    still shows the recorded details, instead of failing on images that are gone."""
+    case_id = _oldest_case(console, CaseStatus.REJECTED)
+    engine = make_engine(console.database_url)
+    with Session(engine) as session:
+        case = session.get(Application, case_id)
+        decision = Decision(
+            application_id=case_id, checker_id="checker.four", outcome="rejected",
+            reasons=["document_unreadable"],
+        )  # fmt: skip
+        session.add(decision)
+        session.flush()
+        record_for_qa(session, case, decision, utcnow())  # a new checker's decisions are drawn
+        case.images_purged_at = datetime(2027, 3, 3, 9, 0, tzinfo=UTC)
+        session.add(case)
+        session.commit()
+        delete_purged_blobs(session, _blob_store(console))
+        sample_id = session.exec(
+            select(QaSample.id).where(QaSample.application_id == case_id)
+        ).one()
+    engine.dispose()
+
+    sign_in_as(page, "qa.one")
+    page.goto(f"/qa/replay/{sample_id}")
+
+    expect(page.locator("#images-deleted")).to_contain_text(
+        "Images deleted on 3 March 2027 under the retention policy"
+    )
+    expect(page.locator("#images-deleted")).to_contain_text("cannot be replayed")
+    expect(page.locator("img[src*='/qa/images/']")).to_have_count(0)
+    assert serious_accessibility_problems(page) == []
