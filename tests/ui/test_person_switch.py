@@ -71,6 +71,10 @@ def test_after_a_checker_signs_out_the_next_people_on_that_tab_see_nothing_of_th
     expect(page.locator("header")).to_contain_text("Jordan Lee")
     _sign_out(page)
     sign_in_as(page, "qa.one")
+    # QA start on their own list, whose per-checker counts name checkers by right: let it load
+    # before listening, so what is checked is what the switch itself sends.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases to replay")
+    expect(page.locator("main")).not_to_contain_text("Loading…")
     received = _record_websocket_messages(page)
     page.goto("/review")
     expect(page.locator("header")).to_contain_text("Priya Shah")
