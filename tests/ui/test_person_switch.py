@@ -43,10 +43,11 @@ def _reject_by_keyboard(page: Page) -> tuple[int, int]:
 
 
 def _traces_of(console: Console, *case_ids: int) -> list[str]:
-    """What would give the checker's work away: their name, their announcement, and the
-    workspace's heading ("Ada Quill, case 12") and case numbers. (Applicants' names alone are
-    not a trace: a lead's or QA reviewer's own case list holds every one of them.)"""
-    traces = ["rejected. Now showing", "Sam Patel"]
+    """What would give the checker's work away: their announcement, and the workspace's heading
+    ("Ada Quill, case 12") and case numbers. (Applicants' names alone are not a trace: a lead's
+    or QA reviewer's own case list holds every one of them; nor is the checker's name, which the
+    lead's live board and QA's list of replays per checker show by right.)"""
+    traces = ["rejected. Now showing"]
     for case_id in case_ids:
         case = case_row(console.database_url, case_id)
         traces += [f"{case.given_name} {case.family_name}, case {case_id}", f"case {case_id}"]
