@@ -33,7 +33,7 @@ def error_summary(state: Any = ReviewState) -> rx.Component:
     )
 
 
-def _field_error(message: rx.Var[str], error_id: str) -> rx.Component:
+def field_error(message: rx.Var[str], error_id: str) -> rx.Component:
     return rx.cond(
         message != "",
         rx.el.p(
@@ -94,7 +94,7 @@ def checklist(state: Any = ReviewState) -> rx.Component:
                 state.checked_count.to_string(), " of 8 confirmed", class_name="check__count"
             ),
         ),
-        _field_error(state.error_for_checklist, "checklist-error"),
+        field_error(state.error_for_checklist, "checklist-error"),
         rx.el.ul(
             rx.foreach(state.checklist, lambda row: _checklist_item(row, state)),
             class_name="checks",
@@ -107,11 +107,11 @@ def checklist(state: Any = ReviewState) -> rx.Component:
     )
 
 
-def _reason(reason: rx.Var[ReasonView]) -> rx.Component:
+def _reason(reason: rx.Var[ReasonView], state: Any) -> rx.Component:
     return shortcut_checkbox(
         box_id="reason-" + reason.code,
         checked=reason.checked,
-        on_change=ReviewState.toggle_reason(reason.code),
+        on_change=state.toggle_reason(reason.code),
         shortcut=reason.shortcut,
         text=reason.label,
         name="reason",
@@ -119,12 +119,19 @@ def _reason(reason: rx.Var[ReasonView]) -> rx.Component:
     )
 
 
+def reason_list(state: Any = ReviewState) -> rx.Component:
+    """The published rejection reasons as shortcut checkboxes (1 to 8), for any decision form."""
+    return rx.el.ul(
+        rx.foreach(state.reasons, lambda reason: _reason(reason, state)), class_name="checks"
+    )
+
+
 def reject_form() -> rx.Component:
     return rx.el.form(
         rx.el.fieldset(
             rx.el.legend("Reasons for rejecting"),
-            _field_error(ReviewState.error_for_reasons, "reasons-error"),
-            rx.el.ul(rx.foreach(ReviewState.reasons, _reason), class_name="checks"),
+            field_error(ReviewState.error_for_reasons, "reasons-error"),
+            reason_list(),
             class_name=rx.cond(
                 ReviewState.error_for_reasons != "", "reasons reasons--error", "reasons"
             ),
@@ -132,7 +139,7 @@ def reject_form() -> rx.Component:
             tab_index=-1,
         ),
         rx.el.label("Message to the applicant (you can edit it)", html_for="applicant-message"),
-        _field_error(ReviewState.error_for_message, "message-error"),
+        field_error(ReviewState.error_for_message, "message-error"),
         rx.el.textarea(
             default_value=ReviewState.message_default,
             key=ReviewState.message_version.to_string(),
@@ -143,7 +150,7 @@ def reject_form() -> rx.Component:
             class_name="textarea",
         ),
         rx.el.label("Internal note (not sent)", html_for="internal-note"),
-        _field_error(ReviewState.error_for_internal_note, "internal-note-error"),
+        field_error(ReviewState.error_for_internal_note, "internal-note-error"),
         rx.el.textarea(
             default_value=ReviewState.internal_note_draft,
             key=ReviewState.draft_version.to_string(),
@@ -198,7 +205,7 @@ def refer_form() -> rx.Component:
             "Why are you referring this case? (for the team lead)",
             html_for="refer-note",
         ),
-        _field_error(ReviewState.error_for_note, "refer-note-error"),
+        field_error(ReviewState.error_for_note, "refer-note-error"),
         rx.el.textarea(
             default_value=ReviewState.refer_note_draft,
             key=ReviewState.draft_version.to_string(),
@@ -230,7 +237,7 @@ def _decision_button(label: str, key: str, on_click: object, variant: str) -> rx
 
 def decision_bar() -> rx.Component:
     return rx.el.div(
-        _field_error(ReviewState.error_for_decision, "decision-error"),
+        field_error(ReviewState.error_for_decision, "decision-error"),
         _decision_button("Approve", "a", ReviewState.approve, ""),
         _decision_button("Reject", "r", ReviewState.open_panel("reject"), "button--warning"),
         _decision_button("Refer", "f", ReviewState.open_panel("refer"), "button--secondary"),

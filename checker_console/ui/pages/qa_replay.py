@@ -18,15 +18,14 @@ from checker_console.ui.components.data_panel import (
     thumbnail_button_for,
 )
 from checker_console.ui.components.decision_panel import (
-    _field_error,
     checklist,
     error_summary,
-    shortcut_checkbox,
+    field_error,
+    reason_list,
 )
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.viewer import image_viewer, keyboard_shortcuts
 from checker_console.ui.pages.qa_replay_state import REPLAY_HEADING_ID, CompareRow, ReplayState
-from checker_console.ui.pages.review_views import ReasonView
 
 LINK_GROUP = "replay"
 
@@ -68,22 +67,10 @@ def _images() -> rx.Component:
     )
 
 
-def _reason(reason: rx.Var[ReasonView]) -> rx.Component:
-    return shortcut_checkbox(
-        box_id="reason-" + reason.code,
-        checked=reason.checked,
-        on_change=ReplayState.toggle_reason(reason.code),
-        shortcut=reason.shortcut,
-        text=reason.label,
-        name="reason",
-        value=reason.code,
-    )
-
-
 def _note(box_id: str, label: str) -> rx.Component:
     return rx.fragment(
         rx.el.label(label, html_for=box_id),
-        _field_error(ReplayState.error_for_note, f"{box_id}-error"),
+        field_error(ReplayState.error_for_note, f"{box_id}-error"),
         rx.el.textarea(
             id=box_id, name="note", rows=2, class_name="textarea", on_blur=ReplayState.keep_note
         ),
@@ -135,8 +122,8 @@ def _verdict_area() -> rx.Component:
                     "Record verdict: reject",
                     rx.el.fieldset(
                         rx.el.legend("Reasons you would reject for"),
-                        _field_error(state.error_for_reasons, "reasons-error"),
-                        rx.el.ul(rx.foreach(state.reasons, _reason), class_name="checks"),
+                        field_error(state.error_for_reasons, "reasons-error"),
+                        reason_list(state),
                         id="reasons",
                         tab_index=-1,
                         class_name="reasons",
@@ -153,7 +140,7 @@ def _verdict_area() -> rx.Component:
             rx.fragment(checklist(state), _note("qa-note", "Your note (optional)")),
         ),
         rx.el.div(
-            _field_error(state.error_for_decision, "decision-error"),
+            field_error(state.error_for_decision, "decision-error"),
             _verdict_button("Approve", "a", state.approve),
             _verdict_button("Reject", "r", state.open_panel("reject")),
             _verdict_button("Refer", "f", state.open_panel("refer")),
