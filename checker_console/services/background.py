@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Protocol
@@ -31,10 +31,11 @@ from checker_console.observability.metrics import BACKGROUND_LEADING
 from checker_console.services.downstream.worker import BackgroundWorker
 from checker_console.services.leadership import Leadership
 from checker_console.services.oversight.rollups import roll_up_recent_days
+from checker_console.services.periodic import PeriodicJob
 from checker_console.services.queue.leases import expire_leases
 from checker_console.services.retention.policy import policy_in_force
 from checker_console.services.retention.purge import purge
-from checker_console.services.review.face_match import FaceMatcher
+from checker_console.services.review.face_match import compute_pending
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import get_engine, session_scope
 
@@ -43,34 +44,6 @@ log = logging.getLogger(__name__)
 
 class _Stoppable(Protocol):
     def stop(self) -> None: ...
-
-
-class PeriodicJob:
-    """Runs ``job`` every ``interval_s`` in a daemon thread; a failure is logged and retried."""
-
-    def __init__(self, name: str, interval_s: float, job: Callable[[], None]) -> None:
-        self.name = name
-        self.interval_s = interval_s
-        self.job = job
-        self.stop_event = threading.Event()
-        self.runs = 0
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-
-    def _run(self) -> None:
-        while not self.stop_event.wait(self.interval_s):
-            try:
-                self.job()
-                self.runs += 1
-            except Exception:  # noqa: BLE001 - keep going; the next pass retries
-                log.exception("%s failed; trying again in %.0f s", self.name, self.interval_s)
-
-    def start(self) -> PeriodicJob:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stop_event.set()
-        self._thread.join(timeout=10)
 
 
 def sweep_leases() -> None:
@@ -165,8 +138,16 @@ class BackgroundRunner:
                     lambda: roll_up_dashboard_days(settings),
                 ).start()
             )
-            if settings.face_match:
-                jobs.append(FaceMatcher(settings.face_match_poll_seconds).start())
+            if settings.face_match:  # dlib can take seconds a face: give it time to finish
+                jobs.append(
+                    PeriodicJob(
+                        "face-matcher",
+                        settings.face_match_poll_seconds,
+                        lambda: compute_pending(limit=5),
+                        first_now=True,
+                        stop_timeout_s=30,
+                    ).start()
+                )
         return jobs
 
     def _lead(self) -> None:

@@ -1,6 +1,6 @@
 """The face-similarity aid: the photo ID's portrait against the selfie, computed once.
 
-Computed in the background (``FaceMatcher``, started with the app or the worker), never while a
+Computed in the background (``compute_pending``, a job of the app or the worker), never while a
 checker waits: the workspace only reads the stored row. Each comparison keeps the distance and
 its band (``domain.face_similarity``), or why the faces could not be compared, with both face
 boxes, the quality measures and the model version. The descriptors are not kept.
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 import time
 
 from PIL import Image
@@ -217,31 +216,3 @@ def compute_pending(
     for case_id in waiting:
         compute_face_match(case_id, engine=engine, db=db, blobs=blobs)
     return len(waiting)
-
-
-class FaceMatcher:
-    """Compares waiting applications' faces in a daemon thread, one at a time."""
-
-    def __init__(self, interval_s: float = 5.0, engine: FaceEngine | None = None) -> None:
-        self.interval_s = interval_s
-        self.engine = engine
-        self.stop_event = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="face-matcher", daemon=True)
-
-    def _run(self) -> None:
-        while not self.stop_event.is_set():
-            try:
-                done = compute_pending(limit=5, engine=self.engine)
-            except Exception:  # noqa: BLE001 - keep going; the next pass retries
-                log.exception("face comparison failed; trying again in %.0f s", self.interval_s)
-                done = 0
-            if not done:
-                self.stop_event.wait(self.interval_s)
-
-    def start(self) -> FaceMatcher:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stop_event.set()
-        self._thread.join(timeout=30)
