@@ -260,6 +260,7 @@ input.check__box {{ flex: none; width: 24px; height: 24px; min-height: 0; margin
 .field-error {{ margin: 0; color: #d5281b; font-weight: bold; font-size: 0.8125rem; }}
 .decision-form {{ display: flex; flex-direction: column; gap: 3px; }}
 .decision-form label {{ margin: 2px 0 0; font-size: 0.8125rem; }}
+.reasons .checks {{ display: grid; grid-template-columns: 1fr 1fr; column-gap: 8px; }}
 .textarea {{ width: 100%; font: 0.8125rem/1.3 Arial, sans-serif; color: {TEXT}; padding: 3px 5px;
   border: 2px solid {SECONDARY_TEXT}; resize: none; }}
 .textarea:focus {{ outline: 4px solid {FOCUS}; outline-offset: 0; border-color: {TEXT}; }}
