@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import event
 from sqlmodel import Session
 
 from checker_console.clock import utcnow
@@ -52,3 +53,38 @@ def test_when_only_their_own_application_waits_a_checker_has_nothing_reserved(
 
     assert reservation is None
     assert session.get(Application, own, populate_existing=True).reserved_by is None
+
+
+def _statements_to_reserve(session: Session, checker_id: str) -> tuple[int, int | None]:
+    """How many SQL statements reserving this checker's next case took, and the case."""
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        reservation = reserve_next_case(session, checker_id=checker_id, now=T0)
+        session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements), reservation.case_id if reservation else None
+
+
+def test_finding_a_checker_s_next_case_costs_the_same_however_many_colleagues_reserved_ahead(
+    session: Session,
+) -> None:
+    """With a team at work the head of the queue is all colleagues' next cases: stepping over
+    them one query at a time made every decision slower the bigger the team."""
+    cases = [_queued(session, hours, f"applicant{hours}@example.org") for hours in range(1, 43)]
+    alone, first = _statements_to_reserve(session, "checker.first")
+    assert first == cases[0]
+    for n in range(2, 41):
+        reserve_next_case(session, checker_id=f"checker.{n}", now=T0)
+        session.commit()
+
+    behind_a_team, next_free = _statements_to_reserve(session, "checker.last")
+
+    assert next_free == cases[40]  # the first case nobody has reserved
+    assert behind_a_team == alone
