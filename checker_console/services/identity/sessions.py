@@ -126,6 +126,12 @@ def create_session(
     return cookie_value, row
 
 
+#: ``last_seen_at`` is written at most this often. Every event of every page asks who is
+#: signed in; writing (and waiting for the disk) each time made the session row the busiest in
+#: the database. The idle timeout can end a session up to this much early, never late.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
 def resolve_session(
     session: Session,
     cookie_value: str | None,
@@ -140,7 +146,7 @@ def resolve_session(
     when = now or utcnow()
     if row is None or not _is_live(row, when):
         return None
-    if touch:
+    if touch and when - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = when
         session.add(row)
         session.flush()

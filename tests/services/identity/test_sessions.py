@@ -6,6 +6,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
@@ -76,6 +77,27 @@ def test_activity_keeps_a_session_alive_past_the_idle_timeout(session: Session) 
 
     for minutes in (10, 20, 30):
         assert resolve_session(session, cookie, now=start + timedelta(minutes=minutes))
+
+
+def test_a_busy_page_writes_the_session_at_most_once_a_minute_and_never_keeps_it_longer(
+    session: Session,
+) -> None:
+    """Every event asks who is signed in: a write each time made the session row the busiest
+    in the database. Activity is recorded to the minute, so a session can end up to a minute
+    early, never late."""
+    start = utcnow()
+    cookie, row = _sign_in(session, now=start)
+    writes: list[object] = []
+    event.listen(session, "after_flush", lambda *_: writes.append(1))
+
+    for seconds in range(1, 60):
+        assert resolve_session(session, cookie, now=start + timedelta(seconds=seconds))
+    assert writes == []
+    assert resolve_session(session, cookie, now=start + timedelta(seconds=61))
+    session.commit()
+    assert len(writes) == 1
+
+    assert resolve_session(session, cookie, now=start + timedelta(seconds=61, minutes=15)) is None
 
 
 def test_looking_without_touching_does_not_extend_the_session(session: Session) -> None:
