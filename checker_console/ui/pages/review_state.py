@@ -19,13 +19,11 @@ import reflex as rx
 from checker_console.domain.roles import CHECKER, LEAD
 from checker_console.services.identity.sessions import SignedInUser
 from checker_console.services.oversight.viewing_trail import BadTrail, record_viewing
-from checker_console.services.queue.claims import claim_next_case
-from checker_console.services.queue.leases import expire_leases, release_case, renew_lease
+from checker_console.services.queue.leases import release_case, renew_lease
 from checker_console.services.queue.reservations import reserve_next_case
-from checker_console.services.review.decisions import (
-    CaseNotLeasedToYou,
-)
-from checker_console.services.review.workspace import Workspace, open_workspace
+from checker_console.services.review.decisions import CaseNotLeasedToYou
+from checker_console.services.review.next_case import open_next_case
+from checker_console.services.review.workspace import Workspace
 from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
 from checker_console.ui.pages.review_decision import HEADING_ID, DecisionForm
@@ -132,17 +130,11 @@ class ReviewState(UndoDecision, DecisionForm, SessionState):
         if not self.may_review:
             self.loaded = True
             return
-        await run_service(expire_leases)
-        claimed = await run_service(claim_next_case, **_as_claimant(user))
-        workspace = None
-        if claimed is not None:
-            try:
-                workspace = await run_service(
-                    open_workspace, case_id=claimed.case_id, checker_id=user.user_id
-                )
-            except CaseNotLeasedToYou as lost:  # expired between the two calls: say so
-                self._lose_lease(lost.message)
-                return
+        try:
+            workspace = await run_service(open_next_case, **_as_claimant(user))
+        except CaseNotLeasedToYou as lost:  # expired between the claim and the opening
+            self._lose_lease(lost.message)
+            return
         self._show(workspace)
         yield
         if workspace is not None:
