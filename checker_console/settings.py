@@ -98,6 +98,9 @@ class Settings:
     outbox_lease_seconds: int = 120
     outbox_poll_ms: int = 200
     worker_concurrency: int = 8
+    #: How much lower than the web workers ``checker-console worker`` runs (0: the same, 19:
+    #: only on idle CPU). Its face comparer uses a whole core while a cohort's cases arrive.
+    worker_niceness: int = 10
     #: Run the outbox worker inside the app (embedded default); scale mode runs `worker` apart.
     embedded_worker: bool = True
     #: Faults the stand-ins start with, as JSON (see standins/faults.py), e.g. {"fault_rate": 0.3}.
@@ -238,6 +241,7 @@ def load_settings() -> Settings:
         outbox_lease_seconds=_env_int("CHECKER_OUTBOX_LEASE_SECONDS", 120),
         outbox_poll_ms=_env_int("CHECKER_OUTBOX_POLL_MS", 200),
         worker_concurrency=_env_int("CHECKER_WORKER_CONCURRENCY", 8),
+        worker_niceness=_env_int("CHECKER_WORKER_NICENESS", 10),
         embedded_worker=_env_bool("CHECKER_EMBEDDED_WORKER", database_url.startswith("sqlite")),
         standin_faults=_env("CHECKER_STANDIN_FAULTS", ""),
         session_idle_minutes=_env_int("CHECKER_SESSION_IDLE_MINUTES", 15),

@@ -5,7 +5,9 @@ retention purge, the dashboard's rollups of closed days and the face comparer
 (``CHECKER_FACE_MATCH``), but only while it leads: on
 PostgreSQL one advisory lock names the leader, so a second worker process waits as a hot standby
 and takes over within seconds if the leader dies. Stop with Ctrl-C or SIGTERM: it finishes what
-it holds, then exits. If it is killed instead, whatever it held is picked up again by the next
+it holds, then exits. It runs at a lower CPU priority than the console
+(``CHECKER_WORKER_NICENESS``, see ``cpu_priority.py``): nothing in it is waited on by a person
+the way page events are. If it is killed instead, whatever it held is picked up again by the next
 leader once the lease runs out.
 
 ``--once`` handles the outbox messages due now and exits (no sweeper, no election).
@@ -19,6 +21,7 @@ import signal
 import threading
 from dataclasses import replace
 
+from checker_console.cpu_priority import lower_this_process_priority
 from checker_console.observability.logs import configure_logging
 from checker_console.services.background import BackgroundRunner
 from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
@@ -68,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency:
         settings = _with_concurrency(settings, args.concurrency)
     metrics = _serve_metrics(args.metrics_host, args.metrics_port) if args.metrics_port else None
+    lower_this_process_priority(settings.worker_niceness)
     runner = BackgroundRunner(settings=settings, engine=engine).start()
     stop.wait()
     runner.stop()

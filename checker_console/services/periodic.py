@@ -3,6 +3,10 @@
 After a pass that found work (the job returned a true value) it goes again at once, so a
 backlog drains; otherwise it waits ``interval_s``. A failure is logged and retried after the
 wait, so one bad pass never stops the job.
+
+A job that only fills in something for later (the face comparer) runs with ``niceness``: its
+thread alone runs at a lower CPU priority (``cpu_priority.py``), so the outbox and the sweeper
+beside it, and the console's web workers, get the cores first.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+
+from checker_console.cpu_priority import lower_this_threads_priority
 
 log = logging.getLogger(__name__)
 
@@ -23,18 +29,23 @@ class PeriodicJob:
         *,
         first_now: bool = False,
         stop_timeout_s: float = 10.0,
+        niceness: int = 0,
     ) -> None:
-        """``first_now``: run once at start rather than after the first wait."""
+        """``first_now``: run once at start rather than after the first wait. ``niceness``:
+        how much lower than its process this job's thread should run (0 to 19)."""
         self.name = name
         self.interval_s = interval_s
         self.job = job
         self.first_now = first_now
         self.stop_timeout_s = stop_timeout_s
+        self.niceness = niceness
         self.stop_event = threading.Event()
         self.runs = 0
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def _run(self) -> None:
+        if self.niceness:
+            lower_this_threads_priority(self.niceness)
         if not self.first_now and self.stop_event.wait(self.interval_s):
             return
         while not self.stop_event.is_set():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
+
+import pytest
 
 from checker_console.services.periodic import PeriodicJob
 
@@ -53,3 +57,28 @@ def test_without_first_now_the_job_waits_before_its_first_pass() -> None:
         assert not ran.wait(0.3)
     finally:
         job.stop()
+
+
+def _priority_of_this_thread() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="threads have priorities of their own on Linux")
+def test_a_batch_job_runs_below_the_web_workers_and_leaves_the_rest_of_its_process_alone() -> None:
+    """The face comparer must not take CPU from people waiting on a page: its thread alone runs
+    at a lower priority, and the process (the outbox, the sweeper) keeps its own."""
+    seen: list[int] = []
+    ran = threading.Event()
+
+    def record() -> None:
+        seen.append(_priority_of_this_thread())
+        ran.set()
+
+    before = _priority_of_this_thread()
+    job = PeriodicJob("faces", 60.0, record, first_now=True, niceness=15).start()
+    try:
+        assert ran.wait(5)
+    finally:
+        job.stop()
+    assert seen == [min(19, before + 15)]
+    assert _priority_of_this_thread() == before

@@ -1,0 +1,53 @@
+"""Background work yields the CPU to people: lower scheduling priority for batch work.
+
+The face comparer takes seconds of CPU a case, and when a university invites a whole cohort it
+runs flat out for an hour. Nobody waits on it; checkers wait on every page event. On one host
+(``scale-demo``, or a small deployment) the two share cores, so the background process and its
+face thread ask the kernel to run them only when the cores are otherwise idle.
+
+Linux schedules threads one by one (so a thread's own id lowers that thread alone) and, with
+autogroups on, shares the CPU between *sessions* first: a process that is its own session
+leader (as a service is) sets its session's weight through ``/proc/self/autogroup``; a plain
+``nice`` would only rank it against its own threads. Elsewhere these calls do what the platform
+allows and never fail the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+AUTOGROUP = Path("/proc/self/autogroup")
+LOWEST = 19
+
+
+def lower_this_threads_priority(by: int) -> None:
+    """Lower the calling thread only (Linux); elsewhere the thread keeps its process's."""
+    try:
+        thread_id = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, thread_id)
+        os.setpriority(os.PRIO_PROCESS, thread_id, min(LOWEST, current + by))
+    except (AttributeError, OSError):
+        log.info("could not lower the priority of %s", threading.current_thread().name)
+
+
+def lower_this_process_priority(niceness: int) -> None:
+    """Run this process (and, if it leads its session, the session) at ``niceness``."""
+    niceness = min(LOWEST, niceness)
+    if niceness <= 0:
+        return
+    try:
+        current = os.nice(0)
+        if niceness > current:  # only ever lower it: as root, a negative step would raise it
+            os.nice(niceness - current)
+    except OSError:
+        log.info("could not lower this process's priority")
+    if AUTOGROUP.exists() and os.getsid(0) == os.getpid():
+        try:
+            AUTOGROUP.write_text(str(min(LOWEST, niceness)))
+        except OSError:
+            log.info("could not lower this session's CPU weight")
