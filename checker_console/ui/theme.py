@@ -194,8 +194,16 @@ body:has(.main--dense) .nav__link {{ padding: 4px 0; font-size: 0.9375rem; line-
 .viewer-loupe {{ position: absolute; width: 180px; height: 180px; border-radius: 50%;
   border: 3px solid {TEXT}; overflow: hidden; pointer-events: none; background: #fff;
   box-shadow: 0 2px 8px rgba(0, 0, 0, 0.4); z-index: 2; }}
-.viewer-error, .viewer-empty {{ position: absolute; inset: 0; display: flex; align-items: center;
+.viewer-empty {{ position: absolute; inset: 0; display: flex; align-items: center;
   justify-content: center; margin: 0; padding: 16px; text-align: center; font-weight: bold; }}
+.viewer-error {{ flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 8px;
+  padding: 6px 8px; font-weight: bold; border-left: 5px solid #d5281b; background: #fff; }}
+.viewer-error p {{ margin: 0; flex: 1 1 200px; }}
+.viewer-retry {{ min-height: 32px; padding: 4px 12px; font: bold 16px Arial, sans-serif;
+  color: #fff; background: {TEXT}; border: 2px solid {TEXT}; border-radius: 4px;
+  cursor: pointer; }}
+.viewer-retry:focus {{ outline: 3px solid {FOCUS}; outline-offset: 0;
+  box-shadow: 0 0 0 6px {TEXT}; }}
 .thumbs {{ list-style: none; display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0 0;
   padding: 0; }}
 .thumbs__button {{ display: flex; flex-direction: column; align-items: center; gap: 1px;

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.ui.axe import serious_accessibility_problems
 from tests.ui.review_support import HEADING, shown_case_id, wait_until_both_images_painted
 
 pytestmark = pytest.mark.browser
@@ -146,3 +147,57 @@ def test_the_loupe_works_from_the_keyboard_and_is_off_again_for_the_next_case(
 
     expect(frame).to_have_attribute("data-loupe", "off")
     expect(loupe).to_have_count(0)
+
+
+def _cut_off(page: Page, times: int) -> list[str]:
+    """Cut off the next ``times`` image loads mid-way, as a server worker killed mid-image
+    would; the list fills with every image URL the viewers ask for."""
+    asked: list[str] = []
+    left = [times]
+
+    def handle(route, request) -> None:  # noqa: ANN001 - Playwright's Route and Request
+        asked.append(request.url)
+        if "/preview" in request.url and left[0] > 0:
+            left[0] -= 1
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/images/\d+/"), handle)
+    return asked
+
+
+def test_an_image_cut_off_mid_load_is_fetched_again_without_reloading_the_page(
+    open_as: OpenAs,
+) -> None:
+    page = open_as("checker.one")
+    asked = _cut_off(page, times=2)  # the first load of the document and of the selfie
+    pages_loaded: list[str] = []
+    page.on("load", lambda loaded: pages_loaded.append(loaded.url))
+
+    page.goto("/review")
+    shown_case_id(page)
+
+    wait_until_both_images_painted(page)
+    expect(page.locator(".viewer-error")).to_have_count(0)
+    assert any("reload=1" in url for url in asked)
+    assert len(pages_loaded) == 1  # the checker never had to reload
+
+
+def test_an_image_that_keeps_failing_says_so_and_try_again_fetches_it(open_as: OpenAs) -> None:
+    page = open_as("checker.one")
+    _cut_off(page, times=1000)
+    page.goto("/review")
+    shown_case_id(page)
+
+    alert = page.locator("#viewer-document .viewer-error")
+    expect(alert).to_contain_text("could not be loaded after 5 tries", timeout=20_000)
+    assert serious_accessibility_problems(page) == []
+
+    page.unroute(re.compile(r"/images/\d+/"))
+    button = alert.get_by_role("button", name="Try again")
+    button.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#viewer-document")).to_have_attribute("data-loaded", "true")
+    expect(alert).to_have_count(0)

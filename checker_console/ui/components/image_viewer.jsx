@@ -16,6 +16,9 @@ const STEP = 1.25;
 const LOUPE_RADIUS = 90;
 const LOUPE_POWER = 2.5;
 const LOUPE_STEP = 30;
+// A load cut off (a server worker restarted mid-image, a network blip) is tried again by itself,
+// after 0.5, 1, 2 and 4 s, before the checker is asked to do anything.
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
 const registry = new Map();
 let activeId = null;
 let linked = false;
@@ -134,14 +137,28 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
   // The src whose image has painted: a new src is "not loaded" from its very first render.
   const [loadedSrc, setLoadedSrc] = useState(null);
   const [failed, setFailed] = useState(false);
+  // Loads that failed in a row since the last success or "Try again", and reloads in all (each
+  // reload asks for a distinct URL, so the browser really fetches it again).
+  const [failures, setFailures] = useState(0);
+  const [reloads, setReloads] = useState(0);
+  const retryTimer = useRef(null);
   const loaded = loadedSrc === src;
   const ready = src ? prefetched.get(src) : null;
-  const shown = ready || src;
+  const shown = ready || (src && reloads ? `${src}${src.includes("?") ? "&" : "?"}reload=${reloads}` : src);
+  const onImageError = () => {
+    if (failures >= RETRY_DELAYS_MS.length) { setFailed(true); return; }
+    retryTimer.current = setTimeout(() => setReloads((n) => n + 1), RETRY_DELAYS_MS[failures]);
+    setFailures((n) => n + 1);
+  };
+  const tryAgain = () => { setFailed(false); setFailures(0); setReloads((n) => n + 1); };
 
   // A new image (the next case, another page) starts with every tool back at rest.
   useEffect(() => {
     setView(initial);
     setFailed(false);
+    setFailures(0);
+    setReloads(0);
+    clearTimeout(retryTimer.current);
     setLoupe(false);
     setLens(null);
   }, [src]);
@@ -300,6 +317,11 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
           {Math.round(view.scale * 100)}% · {view.rotation}°
         </span>
       </div>
+      {failed ? <div className="viewer-error" role="alert">
+        <p>This image could not be loaded after {RETRY_DELAYS_MS.length + 1} tries. Try again; if
+          it still fails, refer the case.</p>
+        <button type="button" className="viewer-retry" onClick={tryAgain}>Try again</button>
+      </div> : null}
       <div ref={frame} className="viewer-frame" tabIndex={0} role="img" aria-label={alt}
         onFocus={() => { activeId = viewerId; }} onMouseEnter={() => { activeId = viewerId; }}
         onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp}
@@ -309,14 +331,13 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
         data-contrast={view.contrast} data-invert={view.invert ? "true" : "false"}
         data-loupe={loupe ? "on" : "off"}>
         {tip ? <span className="viewer-tip" aria-hidden="true">{tip}</span> : null}
-        {failed ? <p className="viewer-error">This image could not be loaded. Reload the page; if it
-          still fails, refer the case.</p> : null}
         {src ? <img src={shown} alt="" draggable={false} decoding="async"
           onLoad={() => {
             setLoadedSrc(src);
+            setFailures(0);
             if (window.performance) performance.mark(`painted:${viewerId}:${src}`);
           }}
-          onError={() => setFailed(true)}
+          onError={onImageError}
           style={{ transform, filter, transformOrigin: "center center" }} className="viewer-image" />
           : <p className="viewer-empty">No image</p>}
         {loupe && lens && src ? (
