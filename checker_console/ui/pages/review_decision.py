@@ -4,6 +4,10 @@
 ``SessionState`` and supplies what deciding needs from the page: the case held (``has_case``,
 ``case_id``), ``_take_next`` to open the next case, and ``_lose_lease`` when the case has gone.
 The decision services re-check the lease and every rule, so a forged event decides nothing.
+
+Each handler first calls ``_recover_if_lost``: a page whose Reflex state was lost (Redis
+restarted, or a reconnect was handed a fresh token) rebuilds itself from the database there and
+then, so the key the checker pressed acts on their case instead of on an empty page.
 """
 
 from __future__ import annotations
@@ -91,8 +95,13 @@ class DecisionForm(rx.State, mixin=True):
         self.refer_note_draft = self.internal_note_draft = ""
         self.draft_version += 1
 
+    async def _recover_if_lost(self) -> None:
+        """Rebuild the page from the database if its state was lost; the page decides how."""
+        return None
+
     @rx.event
-    def toggle_item(self, key: str) -> None:
+    async def toggle_item(self, key: str) -> None:
+        await self._recover_if_lost()
         for row in self.checklist:
             if row.key == key:
                 row.checked = not row.checked
@@ -101,8 +110,9 @@ class DecisionForm(rx.State, mixin=True):
             self.errors = [e for e in self.errors if e.field != "checklist"]
 
     @rx.event
-    def open_panel(self, panel: str):  # noqa: ANN201
+    async def open_panel(self, panel: str):  # noqa: ANN201
         """R opens the reject panel, F the refer panel; pressing it again closes it."""
+        await self._recover_if_lost()
         if not self.has_case:
             return None
         self.panel = "" if self.panel == panel else panel
@@ -141,12 +151,14 @@ class DecisionForm(rx.State, mixin=True):
 
     @rx.event
     async def approve(self):  # noqa: ANN201
+        await self._recover_if_lost()
         answers = {row.key: row.checked for row in self.checklist}
         async for update in self._decide(approve_case, checklist=answers):
             yield update
 
     @rx.event
     async def reject(self, form: dict[str, Any]):  # noqa: ANN201
+        await self._recover_if_lost()
         chosen = [r.code for r in self.reasons if r.checked]
         async for update in self._decide(
             reject_case,
@@ -159,6 +171,7 @@ class DecisionForm(rx.State, mixin=True):
 
     @rx.event
     async def refer(self, form: dict[str, Any]):  # noqa: ANN201
+        await self._recover_if_lost()
         async for update in self._decide(
             refer_case,
             note=str(form.get("note", "")),

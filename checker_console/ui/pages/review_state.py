@@ -141,6 +141,17 @@ class ReviewState(UndoDecision, DecisionForm, SessionState):
             yield rx.set_focus(HEADING_ID)
             await self._reserve_next(user)
 
+    async def _recover_if_lost(self) -> None:
+        """A state that was never loaded here is a lost one (Redis restarted, or a reconnect
+        got a fresh token, Reflex #6345): the lease lives in the database, so taking the next
+        case resumes the one this checker holds, as opening the page would."""
+        if self.loaded:
+            return
+        user = await self.signed_in_user()
+        if user is not None:
+            async for _ in self._take_next(user):
+                pass
+
     async def _reserve_next(self, user: SignedInUser) -> None:
         if not (self.prefetch_on and get_settings().prefetch):
             self.prefetch_urls = []
@@ -187,6 +198,7 @@ class ReviewState(UndoDecision, DecisionForm, SessionState):
     @rx.event
     async def heartbeat(self) -> None:
         """Every minute while the page is open: keep the lease, and the reservation, alive."""
+        await self._recover_if_lost()
         if not self.has_case:
             return
         user = await self.signed_in_user()
