@@ -79,6 +79,25 @@ def test_with_redis_granian_runs_the_asked_workers_sharing_one_metrics_folder(
     assert not stale.exists()
 
 
+def test_with_redis_a_page_s_burst_of_events_shares_one_lock_that_a_dead_worker_frees_in_5_s(
+    settings_env: Path, monkeypatch
+) -> None:
+    from checker_console.commands.serve import worker_environment
+    from checker_console.settings import load_settings
+
+    monkeypatch.setenv("CHECKER_REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("REFLEX_OPLOCK_HOLD_TIME", "2s")  # an operator's own choice wins
+
+    env = worker_environment(load_settings(), workers=4, port=3100)
+
+    assert env["REFLEX_OPLOCK_ENABLED"] == "true"
+    assert env["REFLEX_REDIS_LOCK_EXPIRATION"] == "5000"
+    assert env["REFLEX_OPLOCK_HOLD_TIME"] == "2s"
+
+    monkeypatch.delenv("CHECKER_REDIS_URL")
+    assert "REFLEX_OPLOCK_ENABLED" not in worker_environment(load_settings(), workers=1, port=3100)
+
+
 def test_reflex_s_advice_to_its_own_developers_is_replaced_by_what_to_do_here() -> None:
     reflex_line = (
         "Initialized app using the blank template. Run `uv run reflex run` to start the app."

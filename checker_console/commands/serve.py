@@ -141,6 +141,20 @@ def reflex_environment(*, port: int, base: dict[str, str] | None = None) -> dict
     return env
 
 
+#: Reflex on Redis, tuned for checkers: a page's events come in bursts (eight checklist ticks,
+#: then a decision), and each event otherwise locks, reads and writes the page's state in
+#: Redis. With the opportunistic lock a worker keeps a page's state for a second after an event,
+#: so a burst costs one round of Redis work. A worker killed while holding a page leaves its
+#: lock behind until the lock expires: 5 s (Reflex's 10 s default would keep that checker
+#: waiting twice as long), which is also the longest an event handler may run. Any of these
+#: set in the environment wins.
+REDIS_STATE_DEFAULTS = {
+    "REFLEX_OPLOCK_ENABLED": "true",
+    "REFLEX_OPLOCK_HOLD_TIME": "1s",
+    "REFLEX_REDIS_LOCK_EXPIRATION": "5000",
+}
+
+
 def worker_environment(settings: Settings, *, workers: int | None, port: int) -> dict[str, str]:
     """How many server processes Reflex starts, and where they keep their metrics.
 
@@ -160,6 +174,7 @@ def worker_environment(settings: Settings, *, workers: int | None, port: int) ->
     env = {"REFLEX_USE_GRANIAN": "true"}
     if settings.redis_url:
         env["GRANIAN_WORKERS"] = str(count)
+        env.update({k: os.environ.get(k, v) for k, v in REDIS_STATE_DEFAULTS.items()})
     metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(
         settings.data_dir / "metrics" / f"serve-{port}"
     )
