@@ -116,6 +116,15 @@ def case_shown(variables: dict[str, Any]) -> bool:
     )
 
 
+def moved_on_from(case_id: int) -> Callable[[dict[str, Any]], bool]:
+    """The page shows another case (or says this one's lease has gone)."""
+    return lambda v: bool(v.get("lease_lost")) or (case_shown(v) and v.get("case_id") != case_id)
+
+
+def all_ticked(variables: dict[str, Any]) -> bool:
+    return all(row.get("checked") for row in variables.get("checklist") or [{}])
+
+
 @dataclass
 class Holding:
     checker: str
@@ -133,6 +142,11 @@ class CheckerLog:
     holdings: list[Holding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     reconnects: list[float] = field(default_factory=list)
+    #: From the websocket dropping to a case on screen again: what the checker waited.
+    back_to_work: list[float] = field(default_factory=list)
+    #: From the first tick to the next case on screen, each case: a fault that stalls a page
+    #: without dropping its socket (Redis restarted) shows here.
+    steps_s: list[float] = field(default_factory=list)
 
 
 class SimulatedChecker:
@@ -157,6 +171,7 @@ class SimulatedChecker:
         self.step_timeout_s = step_timeout_s
         self.heartbeat_s = heartbeat_s
         self.log = CheckerLog()
+        self._dropped_at: float | None = None
 
     async def run(self, stop_at: float) -> CheckerLog:
         beating = asyncio.create_task(self._heartbeat(stop_at))
@@ -182,9 +197,27 @@ class SimulatedChecker:
                 if time.monotonic() >= stop_at:
                     break
                 dropped_at = time.monotonic()
+                self._dropped_at = self._dropped_at or dropped_at
                 await self.tab.close()
                 await self._reconnect(stop_at, problem, dropped_at)
         await self.tab.close()
+
+    async def _tick_every_item(self) -> None:
+        """Tick what shows unticked, and again after 3 s if some did not take (as a person
+        would when a page came back from a fault without their ticks)."""
+        deadline = time.monotonic() + self.step_timeout_s
+        while True:
+            rows = self.tab.vars.get("checklist") or []
+            unticked = [r["key"] for r in rows if not r.get("checked")]
+            for key in unticked or ([] if rows else [i.value for i in ChecklistItem]):
+                await self.tab.send("toggle_item", key=key)
+            left = deadline - time.monotonic()
+            try:
+                await self.tab.wait_for(all_ticked, min(3.0, max(0.1, left)))
+                return
+            except ClientError:
+                if time.monotonic() >= deadline:
+                    raise
 
     async def _reconnect(self, stop_at: float, problem: Exception, dropped_at: float) -> None:
         """Like a browser: try again every half second; note how long it took."""
@@ -202,6 +235,9 @@ class SimulatedChecker:
         if not self.tab.connected:
             await self.tab.open()
         await self.tab.wait_for(case_shown, self.step_timeout_s)
+        if self._dropped_at is not None:
+            self.log.back_to_work.append(time.monotonic() - self._dropped_at)
+            self._dropped_at = None
         while time.monotonic() < stop_at:
             if self.tab.vars.get("lease_lost") or self.tab.vars.get("queue_empty"):
                 await asyncio.sleep(1.0)
@@ -217,21 +253,22 @@ class SimulatedChecker:
             await asyncio.sleep(self.rng.uniform(*self.think_s))
             if time.monotonic() >= stop_at:
                 return
-            for item in ChecklistItem:
-                await self.tab.send("toggle_item", key=item.value)
-            await self.tab.wait_for(
-                lambda v: all(row.get("checked") for row in v.get("checklist") or [{}]),
-                self.step_timeout_s,
-            )
+            ticking_from = time.monotonic()
+            await self._tick_every_item()
             pressed = time.perf_counter()
             holding.decided_at = time.monotonic()
             await self.tab.send("approve")
+            moved_on = moved_on_from(case_id)
             await self.tab.wait_for(
-                lambda v, shown=case_id: (
-                    bool(v.get("lease_lost")) or (case_shown(v) and v.get("case_id") != shown)
-                ),
-                self.step_timeout_s,
+                lambda v, moved_on=moved_on: moved_on(v) or bool(v.get("errors")), 20
             )
+            if not moved_on(self.tab.vars):
+                # The page rebuilt itself after losing its state (a Redis restart) and says
+                # the checklist is not ticked: as a person, tick it again and approve.
+                await self._tick_every_item()
+                await self.tab.send("approve")
+                await self.tab.wait_for(moved_on, self.step_timeout_s)
+            self.log.steps_s.append(time.monotonic() - ticking_from)
             if f"Case {case_id} " in str(self.tab.vars.get("announcement", "")):
                 self.log.acknowledged.append(case_id)
                 self.log.decision_ms.append((time.perf_counter() - pressed) * 1000)

@@ -46,6 +46,10 @@ class Phase:
         return [s for log in self.logs for s in log.reconnects]
 
     @property
+    def back_to_work(self) -> list[float]:
+        return [s for log in self.logs for s in log.back_to_work]
+
+    @property
     def acknowledged(self) -> int:
         return sum(len(log.acknowledged) for log in self.logs)
 
@@ -67,6 +71,13 @@ class Phase:
             print(f"  fault: {fault}")
         if self.reconnects:
             print(f"  reconnects {len(self.reconnects)}, slowest {max(self.reconnects):.1f} s")
+        steps = [s for log in self.logs for s in log.steps_s]
+        if steps:
+            print(f"  first tick to next case shown: slowest {max(steps):.1f} s, "
+                  f"{sum(1 for s in steps if s > 5)} of {len(steps)} over 5 s")  # fmt: skip
+        if self.back_to_work:
+            print(f"  from the drop to a case on screen again: slowest "
+                  f"{max(self.back_to_work):.1f} s, {len(self.back_to_work)} checkers")  # fmt: skip
         print(
             f"  errors {len(self.errors)}, double claims {self.double_claims}, cases decided "
             f"twice {self.double_decisions}, lost decisions {self.lost_decisions}"
