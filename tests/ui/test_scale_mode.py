@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import redis
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from sqlalchemy import func
+from sqlalchemy import func, make_url
 from sqlmodel import Session, select
 
 from bench._team_client import ClientError, ReviewTab, all_ticked, case_shown, moved_on_from
@@ -28,15 +28,29 @@ from checker_console.store.db import make_engine
 from checker_console.store.models import Decision
 from tests.conftest import TEST_DATABASE_URL
 from tests.support.asyncio_run import run_async
+from tests.support.cutting_proxy import CuttingProxy
+from tests.ui.axe import serious_accessibility_problems
 from tests.ui.conftest import REQUIRE_BROWSER, _progress
+from tests.ui.review_support import wait_until_both_images_painted
 
 pytestmark = pytest.mark.browser
 CASE_HEADING = re.compile(r"case (\d+)$")
 
 
 @pytest.fixture(scope="module")
+def pg_proxy() -> Iterator[CuttingProxy]:
+    """Every connection of the scale console goes through this: a test can cut one."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("scale mode needs PostgreSQL: set TEST_DATABASE_URL")
+    address = make_url(TEST_DATABASE_URL)
+    proxy = CuttingProxy((address.host or "127.0.0.1", address.port or 5432))
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="module")
 def scale_console(
-    tmp_path_factory: pytest.TempPathFactory, chromium_path: str
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str, pg_proxy: CuttingProxy
 ) -> Iterator[ScaleStack]:
     if not TEST_DATABASE_URL:
         if REQUIRE_BROWSER:
@@ -48,7 +62,12 @@ def scale_console(
         pytest.skip("scale mode needs redis-server on PATH (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("scale-console")
     name = f"checker_ui_scale_{folder.name[-8:].replace('-', '_')}"
-    database_url = ensure_database(TEST_DATABASE_URL, name, fresh=True)
+    direct_url = ensure_database(TEST_DATABASE_URL, name, fresh=True)
+    database_url = (
+        make_url(direct_url)
+        .set(host="127.0.0.1", port=pg_proxy.port)
+        .render_as_string(hide_password=False)
+    )
     try:
         with running_scale_stack(
             folder / "build",
@@ -293,3 +312,28 @@ def test_two_checkers_on_different_workers_get_different_cases_and_survive_a_kil
     expect(heading).not_to_have_text(re.compile(rf"case {first_case}$"), timeout=20_000)
     assert _decisions(stack, first_case) == 1
     assert _decisions(stack, second_case) == 0
+
+
+def test_a_connection_dropped_during_a_decision_says_not_saved_and_pressing_a_again_saves_once(
+    checker_pages: Callable[[str], Page], scale_console: ScaleStack, pg_proxy: CuttingProxy
+) -> None:
+    page = checker_pages("checker.unlucky")
+    case_id = _review(page)
+    wait_until_both_images_painted(page)
+    _tick_every_item(page, deadline_s=20)
+
+    pg_proxy.cut_when_sent("INSERT INTO decision ")
+    page.keyboard.press("a")
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Not saved")
+    expect(summary).to_contain_text("try again")
+    assert pg_proxy.cuts == 1
+    assert _decisions(scale_console, case_id) == 0
+    expect(page.locator("#review-heading")).to_have_text(re.compile(rf"case {case_id}$"))
+    assert serious_accessibility_problems(page) == []
+
+    page.keyboard.press("a")
+
+    expect(page.locator("#review-heading")).not_to_have_text(re.compile(rf"case {case_id}$"))
+    assert _decisions(scale_console, case_id) == 1
