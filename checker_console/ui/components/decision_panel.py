@@ -22,7 +22,9 @@ def error_summary(state: Any = ReviewState) -> rx.Component:
     return rx.cond(
         state.errors.length() > 0,
         rx.el.div(
-            rx.el.h2("There is a problem", class_name="error-summary__title"),
+            rx.el.h2(
+                "There is a problem", class_name="error-summary__title", id="error-summary-title"
+            ),
             rx.el.ul(rx.foreach(state.errors, line), class_name="error-summary__list"),
             class_name="error-summary error-summary--dense",
             role="alert",
