@@ -152,7 +152,7 @@ def _browser_checker(stack: ScaleStack, phase: Phase, stop_at: float) -> None:
         page = context.new_page()
         try:
             page.goto("/auth/demo-sign-in?user=checker.one")
-            page.wait_for_url("**/cases**")
+            page.wait_for_url(lambda url: "/auth/" not in url)  # signed in, on their landing page
             page.goto("/review")
             page.evaluate(_RECORD_KEYDOWN)
             while time.monotonic() < stop_at:
