@@ -347,3 +347,24 @@ def test_the_aids_and_comparison_stay_in_sight_with_the_reject_or_refer_panel_op
     expect(page.get_by_role("button", name="Refer case")).to_be_in_viewport(ratio=1)
     assert _fits_without_scrolling(page)
     page.keyboard.press("Escape")
+
+
+def test_what_a_checker_ticked_survives_reloading_the_page_on_the_same_case(
+    open_as: OpenAs,
+) -> None:
+    """A reload (or a reconnect that runs the page's load again) shows the same case, and the
+    ticks already made stay: the checker does not start the case over."""
+    page = open_as("checker.one")
+    page.goto("/review")
+    case_id = shown_case_id(page)
+    for key in "123":
+        page.keyboard.press(key)
+    expect(page.locator(".check__box:checked")).to_have_count(3)
+
+    page.reload()
+
+    assert shown_case_id(page) == case_id
+    expect(page.locator(".check__box:checked")).to_have_count(3)
+    for key in "45678":
+        page.keyboard.press(key)
+    expect(page.locator(".check__box:checked")).to_have_count(8)

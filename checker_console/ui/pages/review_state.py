@@ -162,12 +162,18 @@ class ReviewState(UndoDecision, DecisionForm, SessionState):
         )
 
     def _show(self, workspace: Workspace | None) -> None:
+        """Show ``workspace``. The case already on screen (a reconnect, or a page load replayed
+        after a fault) keeps what the checker ticked, typed and opened; a new case starts
+        clean."""
+        same_case = bool(self.has_case and workspace and workspace.case_id == self.case_id)
+        ticked = {row.key for row in self.checklist if row.checked} if same_case else set()
         self.loaded = True
         self.lease_lost = False
         self.lease_message = ""
-        self._reset_decision_form()
-        self.help_open = False
-        self.side_tab = "details"
+        if not same_case:
+            self._reset_decision_form()
+            self.help_open = False
+            self.side_tab = "details"
         self.has_case = workspace is not None
         self.queue_empty = workspace is None
         if workspace is None:
@@ -177,7 +183,13 @@ class ReviewState(UndoDecision, DecisionForm, SessionState):
             return
         for name, value in case_values(workspace).items():
             setattr(self, name, value)
-        self._show_on_left(self.documents[0] if self.documents else None)
+        if ticked:
+            rows = list(self.checklist)
+            for row in rows:
+                row.checked = row.key in ticked
+            self.checklist = rows
+        if not same_case:
+            self._show_on_left(self.documents[0] if self.documents else None)
 
     def _show_on_left(self, image: ImageView | None) -> None:
         self.left_key = image.key if image else ""
