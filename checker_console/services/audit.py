@@ -159,6 +159,18 @@ def _events_in_order(session: Session, batch: int = 5000) -> Iterator[AuditEvent
         last = rows[-1].sequence
 
 
+def content_holds(event: AuditEvent) -> bool:
+    """Whether the row's stored hash still matches what the row says (not its link)."""
+    body = canonical_body(
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        application_id=event.application_id,
+        detail=event.detail,
+    )
+    return chain_hash(event.prev_hash, event.sequence, body) == event.hash
+
+
 def verify_audit_chain(session: Session) -> VerifyResult:
     """Walk the whole chain; report every row whose hash or link does not hold."""
     breaks: list[ChainBreak] = []
@@ -173,14 +185,7 @@ def verify_audit_chain(session: Session) -> VerifyResult:
             )
         if event.prev_hash != prev_hash:
             breaks.append(ChainBreak(event.sequence, "link to the previous event does not match"))
-        body = canonical_body(
-            occurred_at=event.occurred_at,
-            actor=event.actor,
-            action=event.action,
-            application_id=event.application_id,
-            detail=event.detail,
-        )
-        if chain_hash(event.prev_hash, event.sequence, body) != event.hash:
+        if not content_holds(event):
             breaks.append(ChainBreak(event.sequence, "content was changed after it was written"))
         prev_hash = event.hash
         expected_sequence = event.sequence + 1

@@ -17,13 +17,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from checker_console.domain.audit_chain import GENESIS_HASH, canonical_body, chain_hash
+from checker_console.domain.audit_chain import GENESIS_HASH
 from checker_console.domain.reasons import (
     CHECKLIST_TEXT,
     REASON_TEXT,
     ChecklistItem,
     RejectionReason,
 )
+from checker_console.services.audit import content_holds
 from checker_console.services.identity.sessions import display_names, name_or_id
 from checker_console.store.models import AuditEvent, Decision
 
@@ -176,15 +177,7 @@ def _broken_links(session: Session, events: list[AuditEvent]) -> list[int]:
     )
     broken = []
     for event in events:
-        body = canonical_body(
-            occurred_at=event.occurred_at,
-            actor=event.actor,
-            action=event.action,
-            application_id=event.application_id,
-            detail=event.detail,
-        )
-        content_holds = chain_hash(event.prev_hash, event.sequence, body) == event.hash
         expected_link = hashes.get(event.sequence - 1) if event.sequence > 1 else GENESIS_HASH
-        if not content_holds or expected_link != event.prev_hash:
+        if not content_holds(event) or expected_link != event.prev_hash:
             broken.append(event.sequence)
     return broken
