@@ -226,23 +226,24 @@ def refer_form() -> rx.Component:
     )
 
 
-def _decision_button(label: str, key: str, on_click: object, variant: str) -> rx.Component:
+def decision_button(label: str, key: str, on_click: object, variant: str = "") -> rx.Component:
+    """A decision key's button (the review page's, and QA's verdict): label, key, shortcut."""
     return rx.el.button(
         label,
         rx.el.kbd(key.upper(), class_name="key key--inverse"),
         type="button",
         on_click=on_click,
         custom_attrs={"data-shortcut": key},
-        class_name=f"button {variant} decision-bar__button",
+        class_name=" ".join(c for c in ("button", variant, "decision-bar__button") if c),
     )
 
 
 def decision_bar() -> rx.Component:
     return rx.el.div(
         field_error(ReviewState.error_for_decision, "decision-error"),
-        _decision_button("Approve", "a", ReviewState.approve, ""),
-        _decision_button("Reject", "r", ReviewState.open_panel("reject"), "button--warning"),
-        _decision_button("Refer", "f", ReviewState.open_panel("refer"), "button--secondary"),
+        decision_button("Approve", "a", ReviewState.approve),
+        decision_button("Reject", "r", ReviewState.open_panel("reject"), "button--warning"),
+        decision_button("Refer", "f", ReviewState.open_panel("refer"), "button--secondary"),
         class_name="decision-bar",
         id="decision-bar",
         role="group",

@@ -19,6 +19,7 @@ from checker_console.ui.components.data_panel import (
 )
 from checker_console.ui.components.decision_panel import (
     checklist,
+    decision_button,
     error_summary,
     field_error,
     reason_list,
@@ -99,17 +100,6 @@ def _form(kind: str, submit: str, *content: rx.Component) -> rx.Component:
     )
 
 
-def _verdict_button(label: str, key: str, on_click: object) -> rx.Component:
-    return rx.el.button(
-        label,
-        rx.el.kbd(key.upper(), class_name="key key--inverse"),
-        type="button",
-        on_click=on_click,
-        custom_attrs={"data-shortcut": key},
-        class_name="button decision-bar__button",
-    )
-
-
 def _verdict_area() -> rx.Component:
     state = ReplayState
     return rx.el.div(
@@ -141,9 +131,9 @@ def _verdict_area() -> rx.Component:
         ),
         rx.el.div(
             field_error(state.error_for_decision, "decision-error"),
-            _verdict_button("Approve", "a", state.approve),
-            _verdict_button("Reject", "r", state.open_panel("reject")),
-            _verdict_button("Refer", "f", state.open_panel("refer")),
+            decision_button("Approve", "a", state.approve),
+            decision_button("Reject", "r", state.open_panel("reject")),
+            decision_button("Refer", "f", state.open_panel("refer")),
             class_name="decision-bar",
             id="decision-bar",
             role="group",
