@@ -48,6 +48,6 @@ def lower_this_process_priority(niceness: int) -> None:
         log.info("could not lower this process's priority")
     if AUTOGROUP.exists() and os.getsid(0) == os.getpid():
         try:
-            AUTOGROUP.write_text(str(min(LOWEST, niceness)))
+            AUTOGROUP.write_text(str(niceness))
         except OSError:
             log.info("could not lower this session's CPU weight")

@@ -167,6 +167,9 @@ export function ImageViewer({ src, alt, viewerId, linkGroup, label, linkedZoom, 
     linked = Boolean(linkedZoom);
   }, [linkedZoom]);
 
+  // A retry still waiting when the viewer goes (the page moved on) is dropped with it.
+  useEffect(() => () => clearTimeout(retryTimer.current), []);
+
   const zoomBy = useCallback((factor, point, propagate = true) => {
     setView((v) => {
       const scale = clamp(v.scale * factor, MIN_SCALE, MAX_SCALE);
