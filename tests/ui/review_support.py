@@ -91,6 +91,18 @@ def shown_case_id(page: Page) -> int:
     return int(match.group(1))
 
 
+def reject_by_keyboard(page: Page) -> int:
+    """Reject the shown case (R, reason 6: unreadable document) and wait for the next one;
+    the rejected case's id."""
+    case_id = shown_case_id(page)
+    page.keyboard.press("r")
+    expect(page.locator("#reject-form")).to_be_visible()
+    page.keyboard.press("6")
+    page.get_by_role("button", name="Reject case").click()
+    expect(page.locator(HEADING)).not_to_have_text(re.compile(rf"case {case_id}$"))
+    return case_id
+
+
 def wait_until_both_images_painted(page: Page) -> None:
     expect(page.locator("#viewer-document")).to_have_attribute("data-loaded", "true")
     expect(page.locator("#viewer-selfie")).to_have_attribute("data-loaded", "true")

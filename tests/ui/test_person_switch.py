@@ -6,7 +6,6 @@ what the next person's browser holds: the whole DOM, and every websocket message
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import Page, WebSocket, expect
 
 from tests.ui.conftest import Console, sign_in_as
 from tests.ui.console_data import leave_sessions_idle
-from tests.ui.review_support import HEADING, case_row, shown_case_id
+from tests.ui.review_support import case_row, reject_by_keyboard, shown_case_id
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +28,6 @@ def _record_websocket_messages(page: Page) -> list[str]:
 
     page.on("websocket", watch)
     return received
-
-
-def _reject_by_keyboard(page: Page) -> tuple[int, int]:
-    """Reject the shown case for an unreadable document; (rejected case, next case)."""
-    case_id = shown_case_id(page)
-    page.keyboard.press("r")
-    expect(page.locator("#reject-form")).to_be_visible()
-    page.keyboard.press("6")
-    page.get_by_role("button", name="Reject case").click()
-    expect(page.locator(HEADING)).not_to_have_text(re.compile(rf"case {case_id}$"))
-    return case_id, shown_case_id(page)
 
 
 def _traces_of(console: Console, *case_ids: int) -> list[str]:
@@ -64,7 +52,8 @@ def test_after_a_checker_signs_out_the_next_people_on_that_tab_see_nothing_of_th
 ) -> None:
     page = open_as("checker.one")
     page.goto("/review")
-    rejected, following = _reject_by_keyboard(page)
+    rejected = reject_by_keyboard(page)
+    following = shown_case_id(page)
     expect(page.get_by_role("status").first).to_contain_text(f"Case {rejected} rejected.")
     _sign_out(page)
 

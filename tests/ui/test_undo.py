@@ -10,7 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.ui.conftest import Console
-from tests.ui.review_support import HEADING, case_row, decisions_of, shown_case_id
+from tests.ui.review_support import (
+    HEADING,
+    case_row,
+    decisions_of,
+    reject_by_keyboard,
+    shown_case_id,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -18,22 +24,12 @@ OpenAs = Callable[..., Page]
 UNDO_SECONDS = 10  # the review console runs with the default window
 
 
-def _reject(page: Page) -> int:
-    case_id = shown_case_id(page)
-    page.keyboard.press("r")
-    expect(page.locator("#reject-form")).to_be_visible()
-    page.keyboard.press("6")
-    page.get_by_role("button", name="Reject case").click()
-    expect(page.locator(HEADING)).not_to_have_text(re.compile(rf"case {case_id}$"))
-    return case_id
-
-
 def test_a_decision_is_confirmed_on_screen_and_u_undoes_it_within_the_window(
     open_as: OpenAs, review_console: Console
 ) -> None:
     page = open_as("checker.one")
     page.goto("/review")
-    rejected = _reject(page)
+    rejected = reject_by_keyboard(page)
     following = shown_case_id(page)
 
     confirmation = page.locator("#decision-confirmation")
@@ -58,7 +54,7 @@ def test_the_confirmation_and_its_undo_leave_when_the_window_closes(
 ) -> None:
     page = open_as("checker.two")
     page.goto("/review")
-    rejected = _reject(page)
+    rejected = reject_by_keyboard(page)
     expect(page.locator("#undo-decision")).to_be_visible()
 
     time.sleep(UNDO_SECONDS + 1)

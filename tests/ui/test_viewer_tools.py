@@ -9,7 +9,12 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.ui.axe import serious_accessibility_problems
-from tests.ui.review_support import HEADING, shown_case_id, wait_until_both_images_painted
+from tests.ui.review_support import (
+    HEADING,
+    reject_by_keyboard,
+    shown_case_id,
+    wait_until_both_images_painted,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -137,12 +142,7 @@ def test_the_loupe_works_from_the_keyboard_and_is_off_again_for_the_next_case(
     assert (round(moved["x"] - start["x"]), round(moved["y"] - start["y"])) == (30, 30)
     expect(frame).to_have_attribute("data-x", "0")  # the loupe moved, not the image
 
-    case_id = shown_case_id(page)
-    page.keyboard.press("r")
-    expect(page.locator("#reject-form")).to_be_visible()
-    page.keyboard.press("6")
-    page.get_by_role("button", name="Reject case").click()
-    expect(page.locator(HEADING)).not_to_have_text(re.compile(rf"case {case_id}$"))
+    reject_by_keyboard(page)
     wait_until_both_images_painted(page)
 
     expect(frame).to_have_attribute("data-loupe", "off")
