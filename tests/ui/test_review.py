@@ -83,7 +83,7 @@ def test_a_checker_claims_zooms_rotates_ticks_and_approves_with_the_keyboard_onl
     held = case_row(review_console.database_url, following)
     assert (held.status, held.lease_holder) == ("in_review", "checker.one")
     expect(page.locator(".check__box:checked")).to_have_count(0)
-    assert page.evaluate("document.activeElement.id") == "review-heading"
+    expect(next_case).to_be_focused()
     expect(page.get_by_role("status").first).to_contain_text(f"Case {case_id} approved.")
 
 
@@ -102,7 +102,7 @@ def test_approving_before_the_checklist_is_complete_is_refused_in_a_summary(
         "href", re.compile("#check-accepted_type$")
     )
     expect(page.locator("#checklist-error")).to_contain_text("Confirm all 8 checklist items")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     assert case_row(review_console.database_url, case_id).status == "in_review"
 
 

@@ -35,7 +35,7 @@ def test_a_decision_is_confirmed_on_screen_and_u_undoes_it_within_the_window(
     confirmation = page.locator("#decision-confirmation")
     expect(confirmation).to_be_visible()
     expect(confirmation).to_contain_text(f"Case {rejected} rejected. Now showing case {following}.")
-    assert page.evaluate("document.activeElement.id") == "review-heading"  # focus not taken
+    expect(page.locator(HEADING)).to_be_focused()  # the confirmation did not take focus
     page.keyboard.press("u")
 
     expect(page.locator(HEADING)).to_have_text(re.compile(rf"case {rejected}$"))
