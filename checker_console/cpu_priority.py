@@ -35,6 +35,20 @@ def lower_this_threads_priority(by: int) -> None:
         log.info("could not lower the priority of %s", threading.current_thread().name)
 
 
+def run_this_thread_only_when_idle() -> None:
+    """Put the calling thread in Linux's idle class (``SCHED_IDLE``); elsewhere, lowest nice.
+
+    A niceness only weighs the thread lighter, and the kernel still lets it finish its slice
+    before a waking console thread runs there. An idle-class thread is preempted at once, and a
+    core running only idle-class threads counts as free when the kernel places a waking thread,
+    so a page event never queues behind a face comparison.
+    """
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # 0: this thread alone
+    except (AttributeError, OSError):
+        lower_this_threads_priority(LOWEST)
+
+
 def lower_this_process_priority(niceness: int) -> None:
     """Run this process (and, if it leads its session, the session) at ``niceness``."""
     niceness = min(LOWEST, niceness)

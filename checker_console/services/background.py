@@ -41,10 +41,6 @@ from checker_console.store.db import get_engine, session_scope
 
 log = logging.getLogger(__name__)
 
-#: The face comparer is batch work (seconds of CPU a case) that nobody waits on: its thread
-#: runs this much lower than the web workers and the outbox, so it uses idle CPU only.
-FACE_MATCH_NICENESS = 15
-
 
 class _Stoppable(Protocol):
     def stop(self) -> None: ...
@@ -150,7 +146,7 @@ class BackgroundRunner:
                         lambda: compute_pending(limit=5),
                         first_now=True,
                         stop_timeout_s=30,
-                        niceness=FACE_MATCH_NICENESS,
+                        only_when_idle=True,
                     ).start()
                 )
         return jobs
