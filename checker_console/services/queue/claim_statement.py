@@ -15,10 +15,12 @@ hold it, and the audit chain stays whole, because PostgreSQL loses such transact
 the end of the log. Anything written after the claim that depends on it (a decision) commits
 synchronously and so makes the claim durable with it.
 
-It takes the common path only: a checker holding no case and no reservation of their own,
-taking a queued case nobody else has reserved. It returns None whenever it did not claim, and
+It takes the common paths only: a checker holding no case takes the queued case they reserved
+while on their last one (with a team at work, nearly every claim), or, with no reservation, the
+first queued case nobody else has reserved. It returns None whenever it did not claim, and
 :func:`services.queue.claims.claim_next_case` then runs the general path, which resumes a held case,
-takes the checker's own reservation, falls back on someone else's, or finds the queue empty.
+takes a reservation the statement could not, falls back on someone else's, or finds the queue
+empty.
 The rules are the general path's rules, written in SQL; ``tests/services/queue/test_claims.py`` runs
 every claim rule against both paths.
 """
@@ -44,21 +46,11 @@ from checker_console.store.types import UTCDateTime
 #: The event's canonical body with the claimed case's id spliced in (canonical_body_around_case).
 _BODY_WITH_CASE = ":body_before || CAST(claimed.id AS TEXT) || :body_after"
 
-_CHOOSE_AND_LEASE = (
-    # Anything of the checker's own (a case they hold, a reservation) needs the general path.
-    "WITH mine AS ("
-    " SELECT 1 FROM application"
-    " WHERE (lease_holder = :checker AND status = :claimed_status)"
-    " OR (reserved_by = :checker AND reserved_until > :now) LIMIT 1"
-    "), candidate AS ("
-    " SELECT a.id FROM application a"
-    # The status is written out, not bound: a plan kept for a prepared statement can then use
-    # the partial index ix_application_waiting, which holds queued cases only.
-    f" WHERE a.status = '{CaseStatus.QUEUED.value}' AND NOT EXISTS (SELECT 1 FROM mine)"
+#: Who may be given case ``a``: the claim's rules, for the checker's reservation and the queue.
+_MAY_CLAIM = (
     # Without the chain's tip the event could not be written: claim nothing rather than a case
     # without its audit event (the data-modifying CTEs below run whatever the final join finds).
     " AND EXISTS (SELECT 1 FROM audithead WHERE id = 1)"
-    " AND (a.reserved_by IS NULL OR a.reserved_until IS NULL OR a.reserved_until <= :now)"
     # Conflict of interest. Stored emails and NI numbers are already normalised, so this finds
     # every conflict in practice; claim_queue_head re-checks the case it got with
     # domain.decisions.is_own_application, whose normalisation SQL cannot copy exactly.
@@ -70,6 +62,33 @@ _CHOOSE_AND_LEASE = (
     " AND d.outcome = :referred AND d.checker_id = :checker)))"
     # Queue order (claims.in_queue_order): a cohort a lead put first, then the soonest SLA.
     " ORDER BY a.queue_band, a.sla_due_at, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED"
+)
+
+_CHOOSE_AND_LEASE = (
+    # A case the checker already holds needs the general path (it is resumed, not claimed).
+    "WITH held AS ("
+    " SELECT 1 FROM application WHERE lease_holder = :checker AND status = :claimed_status"
+    " LIMIT 1"
+    "), reserving AS ("
+    " SELECT 1 FROM application WHERE reserved_by = :checker AND reserved_until > :now LIMIT 1"
+    # The case they reserved while on their last one: with a team at work, nearly every claim.
+    "), own AS ("
+    " SELECT a.id FROM application a"
+    " WHERE a.reserved_by = :checker AND a.reserved_until > :now"
+    # The status is written out, not bound: a plan kept for a prepared statement can then use
+    # the partial indexes, which hold queued cases only.
+    f" AND a.status = '{CaseStatus.QUEUED.value}' AND NOT EXISTS (SELECT 1 FROM held)"
+    + _MAY_CLAIM
+    # Otherwise the head of the queue, passing over colleagues' reservations; not while the
+    # checker has a reservation the query above could not take (locked, or no longer theirs to
+    # take): the general path decides that one.
+    + "), head_of_queue AS ("
+    " SELECT a.id FROM application a"
+    f" WHERE a.status = '{CaseStatus.QUEUED.value}' AND NOT EXISTS (SELECT 1 FROM held)"
+    " AND NOT EXISTS (SELECT 1 FROM reserving)"
+    " AND (a.reserved_by IS NULL OR a.reserved_until IS NULL OR a.reserved_until <= :now)"
+    + _MAY_CLAIM
+    + "), candidate AS (SELECT id FROM own UNION ALL SELECT id FROM head_of_queue"
     "), claimed AS ("
     " UPDATE application a SET status = :claimed_status, lease_holder = :checker,"
     " claimed_at = :now, lease_expires_at = :until, reserved_by = NULL,"

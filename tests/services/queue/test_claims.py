@@ -26,6 +26,7 @@ from checker_console.services.queue.listing import (
     queue_counts,
     queue_page_statement,
 )
+from checker_console.services.queue.reservations import reservation_duration, reserve_next_case
 from checker_console.settings import get_settings
 from checker_console.store.db import is_postgres
 from checker_console.store.models import Application, AuditEvent, Decision
@@ -429,3 +430,61 @@ def test_oldest_waiting_is_the_longest_wait_even_when_its_sla_is_not_first(
     counts = queue_counts(session, now=T0)
 
     assert counts.oldest_age == timedelta(days=2, hours=23)
+
+
+# A checker's reserved next case -------------------------------------------------------------
+
+
+def _holding_one_and_reserving_the_next(session: Session, due_in_hours: list[int]) -> list[int]:
+    """checker.one claims the first of these cases and reserves the second, as the review
+    page does, then hands the first back: it waits again, due sooner than the reserved one."""
+    cases = queued_cases(session, due_in_hours)
+    claimed = claim_next_case(session, checker_id="checker.one", now=T0)
+    assert claimed is not None and claimed.case_id == cases[0]
+    reservation = reserve_next_case(session, checker_id="checker.one", now=T0)
+    assert reservation is not None and reservation.case_id == cases[1]
+    release_case(session, case_id=cases[0], checker_id="checker.one", now=T0)
+    return cases
+
+
+def test_a_checker_is_given_the_case_they_reserved_even_if_another_is_due_sooner(
+    session: Session,
+) -> None:
+    """Their browser has already loaded its images: that is what makes the next case instant."""
+    handed_back, reserved, _ = _holding_one_and_reserving_the_next(session, [1, 2, 3])
+
+    claimed = claim_next_case(session, checker_id="checker.one", now=T0 + timedelta(seconds=5))
+
+    assert claimed is not None and claimed.case_id == reserved
+    case = session.get(Application, reserved, populate_existing=True)
+    assert (case.status, case.lease_holder, case.reserved_by) == ("in_review", "checker.one", None)
+    assert session.get(Application, handed_back).status == "queued"
+    assert audit_actions(session, reserved)[-1][:2] == ("case.claim", "checker.one")
+    assert verify_audit_chain(session).ok
+
+
+def test_a_reservation_that_ran_out_is_not_honoured(session: Session) -> None:
+    handed_back, _, _ = _holding_one_and_reserving_the_next(session, [1, 2, 3])
+    later = T0 + reservation_duration() + timedelta(seconds=1)
+
+    claimed = claim_next_case(session, checker_id="checker.one", now=later)
+
+    assert claimed is not None and claimed.case_id == handed_back  # due soonest
+
+
+def test_a_reserved_case_found_to_be_the_checker_s_own_is_not_given_to_them(
+    session: Session,
+) -> None:
+    """The applicant's email was corrected after the reservation: the conflict rule still holds."""
+    handed_back, reserved, _ = _holding_one_and_reserving_the_next(session, [1, 2, 3])
+    case = session.get(Application, reserved)
+    case.email = "mary.seacole@example.org"
+    session.add(case)
+    session.commit()
+
+    claimed = claim_next_case(
+        session, checker_id="checker.one", checker_email="Mary.Seacole@example.org", now=T0
+    )
+
+    assert claimed is not None and claimed.case_id == handed_back
+    assert session.get(Application, reserved, populate_existing=True).lease_holder is None

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import event
 from sqlmodel import Session
 
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseStatus
+from checker_console.services.queue.claims import claim_next_case
+from checker_console.services.queue.leases import release_case
 from checker_console.services.queue.reservations import reserve_next_case
 from checker_console.store.models import Application
 from tests.factories import make_case
 
 T0 = utcnow().replace(microsecond=0)
+
+
+class _Case(Protocol):
+    """A reservation or a claim: each names its case."""
+
+    @property
+    def case_id(self) -> int: ...
 
 
 def _queued(session: Session, due_in_hours: int, email: str) -> int:
@@ -55,8 +66,9 @@ def test_when_only_their_own_application_waits_a_checker_has_nothing_reserved(
     assert session.get(Application, own, populate_existing=True).reserved_by is None
 
 
-def _statements_to_reserve(session: Session, checker_id: str) -> tuple[int, int | None]:
-    """How many SQL statements reserving this checker's next case took, and the case."""
+def _statements_for(session: Session, step: Callable[[], _Case | None]) -> tuple[int, int | None]:
+    """How many SQL statements ``step`` (a reservation or a claim) and its commit took, and
+    the case it got."""
     statements: list[str] = []
     engine = session.get_bind()
 
@@ -65,11 +77,21 @@ def _statements_to_reserve(session: Session, checker_id: str) -> tuple[int, int 
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        reservation = reserve_next_case(session, checker_id=checker_id, now=T0)
+        got = step()
         session.commit()
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    return len(statements), reservation.case_id if reservation else None
+    return len(statements), got.case_id if got else None
+
+
+def _statements_to_reserve(session: Session, checker_id: str) -> tuple[int, int | None]:
+    return _statements_for(
+        session, lambda: reserve_next_case(session, checker_id=checker_id, now=T0)
+    )
+
+
+def _statements_to_claim(session: Session, checker_id: str) -> tuple[int, int | None]:
+    return _statements_for(session, lambda: claim_next_case(session, checker_id=checker_id, now=T0))
 
 
 def test_finding_a_checker_s_next_case_costs_the_same_however_many_colleagues_reserved_ahead(
@@ -88,3 +110,26 @@ def test_finding_a_checker_s_next_case_costs_the_same_however_many_colleagues_re
 
     assert next_free == cases[40]  # the first case nobody has reserved
     assert behind_a_team == alone
+
+
+def test_taking_one_s_reserved_case_costs_no_more_than_taking_the_head_of_the_queue(
+    session: Session,
+) -> None:
+    """With a team at work nearly every claim takes a reservation. Every claim holds the audit
+    chain's single tip until it commits; on PostgreSQL the queue head's claim is one statement,
+    and a reserved case's claim took five round trips with the tip held, so the whole team's
+    next cases queued behind each other."""
+    first, second, _ = (
+        _queued(session, hours, f"applicant{hours}@example.org") for hours in (1, 2, 3)
+    )
+    from_the_head, claimed = _statements_to_claim(session, "checker.one")
+    assert claimed == first
+    reservation = reserve_next_case(session, checker_id="checker.one", now=T0)
+    assert reservation is not None and reservation.case_id == second
+    release_case(session, case_id=first, checker_id="checker.one", now=T0)
+    session.commit()
+
+    from_the_reservation, claimed = _statements_to_claim(session, "checker.one")
+
+    assert claimed == second
+    assert from_the_reservation <= from_the_head
