@@ -99,7 +99,8 @@ class Settings:
     outbox_poll_ms: int = 200
     worker_concurrency: int = 8
     #: How much lower than the web workers ``checker-console worker`` runs (0: the same, 19:
-    #: only on idle CPU). Its face comparer uses a whole core while a cohort's cases arrive.
+    #: the lowest). Its face comparer, which uses a whole core while a cohort's cases arrive,
+    #: runs only on idle CPU whatever this says.
     worker_niceness: int = 10
     #: Run the outbox worker inside the app (embedded default); scale mode runs `worker` apart.
     embedded_worker: bool = True

@@ -36,6 +36,7 @@ from checker_console.services.queue.leases import expire_leases
 from checker_console.services.retention.policy import policy_in_force
 from checker_console.services.retention.purge import purge
 from checker_console.services.review.face_match import compute_pending
+from checker_console.services.review.face_process import stop_face_process
 from checker_console.settings import Settings, get_settings
 from checker_console.store.db import get_engine, session_scope
 
@@ -146,7 +147,6 @@ class BackgroundRunner:
                         lambda: compute_pending(limit=5),
                         first_now=True,
                         stop_timeout_s=30,
-                        only_when_idle=True,
                     ).start()
                 )
         return jobs
@@ -165,6 +165,7 @@ class BackgroundRunner:
         finally:
             for job in jobs:
                 job.stop()
+            stop_face_process()  # started by the face comparer's first comparison, if any
             self._leadership.release()
             self.leading.clear()
             BACKGROUND_LEADING.set(0)

@@ -3,10 +3,6 @@
 After a pass that found work (the job returned a true value) it goes again at once, so a
 backlog drains; otherwise it waits ``interval_s``. A failure is logged and retried after the
 wait, so one bad pass never stops the job.
-
-A job that only fills in something for later (the face comparer) runs ``only_when_idle``: its
-thread alone runs in the kernel's idle class (``cpu_priority.py``), so the outbox and the
-sweeper beside it, and the console's web workers, get the cores first.
 """
 
 from __future__ import annotations
@@ -14,8 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-
-from checker_console.cpu_priority import run_this_thread_only_when_idle
 
 log = logging.getLogger(__name__)
 
@@ -29,23 +23,18 @@ class PeriodicJob:
         *,
         first_now: bool = False,
         stop_timeout_s: float = 10.0,
-        only_when_idle: bool = False,
     ) -> None:
-        """``first_now``: run once at start rather than after the first wait.
-        ``only_when_idle``: this job's thread runs only on CPU nothing else wants."""
+        """``first_now``: run once at start rather than after the first wait."""
         self.name = name
         self.interval_s = interval_s
         self.job = job
         self.first_now = first_now
         self.stop_timeout_s = stop_timeout_s
-        self.only_when_idle = only_when_idle
         self.stop_event = threading.Event()
         self.runs = 0
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def _run(self) -> None:
-        if self.only_when_idle:
-            run_this_thread_only_when_idle()
         if not self.first_now and self.stop_event.wait(self.interval_s):
             return
         while not self.stop_event.is_set():

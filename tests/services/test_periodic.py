@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
-
-import pytest
 
 from checker_console.services.periodic import PeriodicJob
 
@@ -57,28 +53,3 @@ def test_without_first_now_the_job_waits_before_its_first_pass() -> None:
         assert not ran.wait(0.3)
     finally:
         job.stop()
-
-
-def _policy_of_this_thread() -> int:
-    return os.sched_getscheduler(0)  # 0: the calling thread
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="threads have policies of their own on Linux")
-def test_a_batch_job_runs_only_on_idle_cpu_and_leaves_the_rest_of_its_process_alone() -> None:
-    """The face comparer must not take CPU from people waiting on a page: its thread alone runs
-    in the kernel's idle class, and the process (the outbox, the sweeper) keeps its own."""
-    seen: list[int] = []
-    ran = threading.Event()
-
-    def record() -> None:
-        seen.append(_policy_of_this_thread())
-        ran.set()
-
-    before = _policy_of_this_thread()
-    job = PeriodicJob("faces", 60.0, record, first_now=True, only_when_idle=True).start()
-    try:
-        assert ran.wait(5)
-    finally:
-        job.stop()
-    assert seen == [os.SCHED_IDLE]
-    assert _policy_of_this_thread() == before != os.SCHED_IDLE

@@ -31,7 +31,6 @@ from checker_console.adapters.faces import (
     FaceEngine,
     Picture,
     distance,
-    get_face_engine,
 )
 from checker_console.domain.face_similarity import (
     Band,
@@ -42,6 +41,7 @@ from checker_console.domain.face_similarity import (
 )
 from checker_console.domain.lifecycle import CaseStatus
 from checker_console.domain.reasons import PHOTO_ID_KINDS, DocumentKind
+from checker_console.services.review.face_process import compare_in_face_process
 from checker_console.store.db import session_scope
 from checker_console.store.face_models import FaceMatch
 from checker_console.store.models import Application, Document
@@ -167,15 +167,18 @@ def compute_face_match(
     """Compare one application's faces and store the result (once: a stored one is kept).
 
     The database is touched only briefly, before and after: detection runs with no
-    transaction open, so it never holds up claims or decisions.
+    transaction open, so it never holds up claims or decisions. Without an ``engine`` it runs
+    in the face process (``face_process.py``), so it never holds this process's GIL either.
     """
-    engine = engine or get_face_engine()
     with session_scope(db) as session:
         stored = session.get(FaceMatch, application_id)
         if stored is not None:
             return stored
         photo_id, selfie = pictures_for(session, application_id)
-    row = compare_faces(application_id, photo_id, selfie, engine=engine, blobs=blobs)
+    if engine is None:
+        row = compare_in_face_process(application_id, photo_id, selfie, blobs=blobs)
+    else:
+        row = compare_faces(application_id, photo_id, selfie, engine=engine, blobs=blobs)
     try:
         with session_scope(db) as session:
             session.add(row)

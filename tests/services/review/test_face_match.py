@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 from datetime import date
 
@@ -27,6 +28,7 @@ from checker_console.services.review.face_match import (
     compute_pending,
     pending_face_matches,
 )
+from checker_console.services.review.face_process import face_process_identity
 from checker_console.services.review.face_view import face_box, face_crop, face_match_for
 from checker_console.store.face_models import FaceMatch
 from checker_console.store.models import Document
@@ -146,15 +148,27 @@ def test_a_selfie_with_no_face_could_not_be_compared_and_says_why(
 def test_waiting_cases_are_compared_once_in_the_background_pass(
     engine: Engine, session: Session, blobs: LocalBlobStore, pictures: dict[str, bytes],
 ) -> None:  # fmt: skip
+    """As the background job runs it: without an engine, so the face process compares."""
     case_id = _case_with(session, blobs, pictures["photo_id"], pictures["selfie"])
     with Session(engine) as fresh:
         assert pending_face_matches(fresh) == [case_id]
 
-    assert compute_pending(engine=get_face_engine(), db=engine, blobs=blobs) == 1
-    assert compute_pending(engine=get_face_engine(), db=engine, blobs=blobs) == 0
+    assert compute_pending(db=engine, blobs=blobs) == 1
+    assert compute_pending(db=engine, blobs=blobs) == 0
     with Session(engine) as fresh:
-        assert fresh.get(FaceMatch, case_id) is not None
+        stored = fresh.get(FaceMatch, case_id)
+        assert stored is not None and stored.band == Band.HIGH
         assert pending_face_matches(fresh) == []
+
+
+def test_the_background_compares_faces_in_a_process_of_its_own_on_idle_cpu_only() -> None:
+    """dlib holds the GIL for up to 0.4 s a detection: on a thread it froze its process's other
+    threads (the outbox, mid-transaction on the audit chain's tip; in the embedded console,
+    every page event). In its own process, in the idle class, it stops nobody."""
+    pid, policy = face_process_identity()
+
+    assert pid != os.getpid()
+    assert policy == os.SCHED_IDLE
 
 
 def test_both_face_crops_come_out_the_same_size_with_the_face_at_one_scale(
