@@ -10,7 +10,8 @@ pictures before and stores the result after, at its normal priority.
 
 The child starts on first use (with ``spawn``: the caller has threads, so ``fork`` is unsafe),
 loads the models once and runs only on CPU nothing else wants (``SCHED_IDLE``, see
-``cpu_priority.py``). If it dies, the next comparison starts a new one.
+``cpu_priority.py``). If it dies, the next comparison starts a new one; if its parent is
+killed outright, it ends within a second.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -36,6 +38,15 @@ _executor_lock = threading.Lock()
 
 def _start_child() -> None:
     run_this_thread_only_when_idle()
+    parent = os.getppid()
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    """A parent killed outright (SIGKILL) cannot stop its child: the child notices instead."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _pool() -> ProcessPoolExecutor:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 import os
 import random
+import subprocess
+import sys
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFilter
@@ -252,3 +256,38 @@ def test_a_case_not_compared_yet_says_so_rather_than_showing_nothing(
     assert view is not None and view.band == "pending"
     assert view.aid.text.startswith("Aid: face similarity has not been worked out")
     assert view.photo_id_crop_url is None and view.selfie_crop_url is None
+
+
+_START_THE_FACE_PROCESS_AND_WAIT = """
+import time
+from checker_console.services.review.face_process import face_process_identity
+if __name__ == "__main__":
+    print(face_process_identity()[0], flush=True)
+    time.sleep(120)
+"""
+
+
+def test_the_face_process_ends_when_its_parent_is_killed_outright(tmp_path: Path) -> None:
+    """A worker killed with SIGKILL cannot stop its child; a child left behind would hold its
+    models' memory for good, one more each time the worker is restarted."""
+    script = tmp_path / "parent.py"
+    script.write_text(_START_THE_FACE_PROCESS_AND_WAIT)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+
+    parent.kill()
+    parent.wait()
+
+    deadline = time.monotonic() + 10
+    while _is_running(child) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _is_running(child)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").exists() and " Z " not in Path(f"/proc/{pid}/stat").read_text()
