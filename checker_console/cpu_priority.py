@@ -2,8 +2,9 @@
 
 The face comparer takes seconds of CPU a case, and when a university invites a whole cohort it
 runs flat out for an hour. Nobody waits on it; checkers wait on every page event. On one host
-(``scale-demo``, or a small deployment) the two share cores, so the background process and its
-face thread ask the kernel to run them only when the cores are otherwise idle.
+(``scale-demo``, or a small deployment) the two share cores, so the background process runs
+below the console, and its face process (``services/review/face_process.py``) asks the kernel
+to run it only when the cores are otherwise idle.
 
 Linux schedules threads one by one (so a thread's own id lowers that thread alone) and, with
 autogroups on, shares the CPU between *sessions* first: a process that is its own session

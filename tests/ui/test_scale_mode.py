@@ -118,6 +118,13 @@ async def _open(tab: ReviewTab) -> int:
     return tab.case_id
 
 
+async def _tick_all(tab: ReviewTab, *, timeout_s: float) -> None:
+    """Tick every checklist item over the websocket and wait until the page shows all ticked."""
+    for item in ChecklistItem:
+        await tab.send("toggle_item", key=item.value)
+    await tab.wait_for(all_ticked, timeout_s)
+
+
 def test_a_review_page_rebuilds_from_the_database_when_its_state_is_dropped(
     scale_console: ScaleStack,
 ) -> None:
@@ -142,11 +149,7 @@ def test_a_review_page_rebuilds_from_the_database_when_its_state_is_dropped(
         # A reconnect handed a fresh token (Reflex #6345): no state at all.
         fresh = ReviewTab(stack.url, cookie)
         seen["fresh_token"] = await _open(fresh)
-        for item in ChecklistItem:
-            await fresh.send("toggle_item", key=item.value)
-        await fresh.wait_for(
-            lambda v: all(r.get("checked") for r in v.get("checklist") or [{}]), 20
-        )
+        await _tick_all(fresh, timeout_s=20)
         await fresh.send("approve")
         await fresh.wait_for(lambda v: case_shown(v) and v.get("case_id") != seen["case"], 30)
         seen["announcement"] = str(fresh.vars.get("announcement", ""))
@@ -180,9 +183,7 @@ def test_a_checker_whose_page_state_is_lost_mid_case_carries_on_with_the_same_ca
         redis.Redis.from_url(stack.redis_url).flushall()
         await asyncio.sleep(2)  # past the second a worker keeps a page's state to itself
         pressed = time.monotonic()
-        for item in ChecklistItem:
-            await tab.send("toggle_item", key=item.value)
-        await tab.wait_for(all_ticked, 10)
+        await _tick_all(tab, timeout_s=10)
         seen["shown"] = tab.case_id
         await tab.send("approve")
         await tab.wait_for(moved_on_from(int(seen["case"])), 10)  # type: ignore[arg-type]
