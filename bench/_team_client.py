@@ -4,8 +4,8 @@
 session cookie (as a browser's handshake carries it), sends the page's boot event
 (``hydrate_and_load``, which runs the page's ``on_load``), sends the review page's events by
 their full names, and keeps the vars the server's deltas set. ``SimulatedChecker`` works a
-queue with it: wait for a case, think, tick the checklist, approve, and time until the next
-case is shown.
+queue with it: wait for a case, think, approve with every checklist item ticked (ticks stay in
+the browser until the decision carries them), and time until the next case is shown.
 """
 
 from __future__ import annotations
@@ -121,8 +121,8 @@ def moved_on_from(case_id: int) -> Callable[[dict[str, Any]], bool]:
     return lambda v: bool(v.get("lease_lost")) or (case_shown(v) and v.get("case_id") != case_id)
 
 
-def all_ticked(variables: dict[str, Any]) -> bool:
-    return all(row.get("checked") for row in variables.get("checklist") or [{}])
+#: What the page's decision events carry when every checklist item is ticked.
+EVERY_ITEM_TICKED = [item.value for item in ChecklistItem]
 
 
 @dataclass
@@ -144,8 +144,8 @@ class CheckerLog:
     reconnects: list[float] = field(default_factory=list)
     #: From the websocket dropping to a case on screen again: what the checker waited.
     back_to_work: list[float] = field(default_factory=list)
-    #: From the first tick to the next case on screen, each case: a fault that stalls a page
-    #: without dropping its socket (Redis restarted) shows here.
+    #: From pressing approve to the next case on screen, each case, retries included: a fault
+    #: that stalls a page without dropping its socket (Redis restarted) shows here.
     steps_s: list[float] = field(default_factory=list)
 
 
@@ -202,23 +202,6 @@ class SimulatedChecker:
                 await self._reconnect(stop_at, problem, dropped_at)
         await self.tab.close()
 
-    async def _tick_every_item(self) -> None:
-        """Tick what shows unticked, and again after 3 s if some did not take (as a person
-        would when a page came back from a fault without their ticks)."""
-        deadline = time.monotonic() + self.step_timeout_s
-        while True:
-            rows = self.tab.vars.get("checklist") or []
-            unticked = [r["key"] for r in rows if not r.get("checked")]
-            for key in unticked or ([] if rows else [i.value for i in ChecklistItem]):
-                await self.tab.send("toggle_item", key=key)
-            left = deadline - time.monotonic()
-            try:
-                await self.tab.wait_for(all_ticked, min(3.0, max(0.1, left)))
-                return
-            except ClientError:
-                if time.monotonic() >= deadline:
-                    raise
-
     async def _reconnect(self, stop_at: float, problem: Exception, dropped_at: float) -> None:
         """Like a browser: try again every half second; note how long it took."""
         while time.monotonic() < stop_at:
@@ -253,22 +236,20 @@ class SimulatedChecker:
             await asyncio.sleep(self.rng.uniform(*self.think_s))
             if time.monotonic() >= stop_at:
                 return
-            ticking_from = time.monotonic()
-            await self._tick_every_item()
+            pressed_at = time.monotonic()
             pressed = time.perf_counter()
-            holding.decided_at = time.monotonic()
-            await self.tab.send("approve")
+            holding.decided_at = pressed_at
+            await self.tab.send("approve", ticked=EVERY_ITEM_TICKED)
             moved_on = moved_on_from(case_id)
             await self.tab.wait_for(
                 lambda v, moved_on=moved_on: moved_on(v) or bool(v.get("errors")), 20
             )
             if not moved_on(self.tab.vars):
-                # The page rebuilt itself after losing its state (a Redis restart) and says
-                # the checklist is not ticked: as a person, tick it again and approve.
-                await self._tick_every_item()
-                await self.tab.send("approve")
+                # The page said why it did not decide (a summary at the top): as a person,
+                # read it and press approve again.
+                await self.tab.send("approve", ticked=EVERY_ITEM_TICKED)
                 await self.tab.wait_for(moved_on, self.step_timeout_s)
-            self.log.steps_s.append(time.monotonic() - ticking_from)
+            self.log.steps_s.append(time.monotonic() - pressed_at)
             if f"Case {case_id} " in str(self.tab.vars.get("announcement", "")):
                 self.log.acknowledged.append(case_id)
                 self.log.decision_ms.append((time.perf_counter() - pressed) * 1000)

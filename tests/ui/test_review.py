@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from checker_console.domain.reasons import ChecklistItem
 from tests.ui.axe import problems_with_rule, serious_accessibility_problems
 from tests.ui.conftest import REVIEW_LEASE_SECONDS, Console
 from tests.ui.review_support import (
@@ -18,6 +19,7 @@ from tests.ui.review_support import (
     case_row,
     decisions_of,
     let_lease_run_out,
+    reject_by_keyboard,
     release_everything_held_by,
     shown_case_id,
     wait_until_both_images_painted,
@@ -347,6 +349,37 @@ def test_the_aids_and_comparison_stay_in_sight_with_the_reject_or_refer_panel_op
     expect(page.get_by_role("button", name="Refer case")).to_be_in_viewport(ratio=1)
     assert _fits_without_scrolling(page)
     page.keyboard.press("Escape")
+
+
+def test_ticks_stay_while_the_reject_panel_covers_the_checklist_and_are_saved_with_the_rejection(
+    open_as: OpenAs, review_console: Console
+) -> None:
+    """The reject panel takes the checklist's place; closing it gives the checklist back as it
+    was, and a rejection records the items the checker had ticked (QA compares them)."""
+    page = open_as("checker.one")
+    page.goto("/review")
+    shown_case_id(page)
+    for key in "123":
+        page.keyboard.press(key)
+    expect(page.locator("#checklist .check__count")).to_have_text("3 of 8 confirmed")
+    page.keyboard.press("r")
+    expect(page.locator("#reject-form")).to_be_visible()
+    expect(page.locator("#checklist")).to_have_count(0)
+    page.keyboard.press("Escape")
+    expect(page.locator(".check__box:checked")).to_have_count(3)
+    expect(page.locator("#checklist .check__count")).to_have_text("3 of 8 confirmed")
+
+    case_id = reject_by_keyboard(page)
+
+    [decision] = [d for d in decisions_of(review_console.database_url, case_id) if not d.undone_at]
+    assert decision.outcome == "rejected"
+    first_three = {
+        ChecklistItem.ACCEPTED_TYPE,
+        ChecklistItem.IN_DATE,
+        ChecklistItem.WHOLE_AND_READABLE,
+    }
+    assert {key for key, ticked in decision.checklist.items() if ticked} == first_three
+    expect(page.locator(".check__box:checked")).to_have_count(0)
 
 
 def test_what_a_checker_ticked_survives_reloading_the_page_on_the_same_case(

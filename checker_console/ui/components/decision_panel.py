@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.utils.imports import ImportVar
+from reflex.vars import Var, VarData
+from reflex.vars.function import FunctionStringVar
 
 from checker_console.ui.pages.review_state import ReviewState
 from checker_console.ui.pages.review_views import ChecklistRowView, ErrorView, ReasonView
@@ -77,32 +80,45 @@ def shortcut_checkbox(
     )
 
 
-def _checklist_item(row: rx.Var[ChecklistRowView], state: Any) -> rx.Component:
-    return shortcut_checkbox(
-        box_id="check-" + row.key,
-        checked=row.checked,
-        on_change=state.toggle_item(row.key),
-        shortcut=row.shortcut,
-        text=row.text,
+_CHECKLIST_LIBRARY = rx.asset("checklist.jsx", shared=True).importable_path
+
+
+class TickedChecklist(rx.Component):
+    """The checklist's fieldset, ticked in the browser with no round trip (see checklist.jsx).
+
+    Its children (the field's error) come between the legend and the boxes.
+    """
+
+    library = _CHECKLIST_LIBRARY
+    tag = "TickedChecklist"
+
+    scope: Var[str]
+    rows: Var[list[ChecklistRowView]]
+
+
+def ticked_items(scope: Var[str]) -> Var[list[str]]:
+    """The checklist items ticked under ``scope``, read in the browser when a decision is sent.
+
+    Every decision event carries them; the decision services check them as they would any
+    other part of the decision.
+    """
+    read = FunctionStringVar.create(
+        "readTicks",
+        _var_data=VarData(imports={_CHECKLIST_LIBRARY: [ImportVar(tag="readTicks")]}),
     )
+    return read.call(scope).to(list[str])
 
 
-def checklist(state: Any = ReviewState) -> rx.Component:
-    """The checklist of ``state`` (a ``DecisionForm``): the review page's, or QA's replay."""
-    return rx.el.fieldset(
-        rx.el.legend(
-            "Checklist ",
-            rx.el.span(
-                state.checked_count.to_string(), " of 8 confirmed", class_name="check__count"
-            ),
-        ),
+def checklist(state: Any, scope: Var[str]) -> rx.Component:
+    """The checklist of ``state`` (a ``DecisionForm``): the review page's, or QA's replay.
+
+    ``scope`` names what is being decided (a case, a replay) so that ticks never carry over.
+    """
+    return TickedChecklist.create(
         field_error(state.error_for_checklist, "checklist-error"),
-        rx.el.ul(
-            rx.foreach(state.checklist, lambda row: _checklist_item(row, state)),
-            class_name="checks",
-        ),
+        scope=scope,
+        rows=state.checklist,
         id="checklist",
-        tab_index=-1,
         class_name=rx.cond(
             state.error_for_checklist != "", "checklist checklist--error", "checklist"
         ),
@@ -126,6 +142,10 @@ def reason_list(state: Any = ReviewState) -> rx.Component:
     return rx.el.ul(
         rx.foreach(state.reasons, lambda reason: _reason(reason, state)), class_name="checks"
     )
+
+
+#: The review page's ticks belong to the case on screen.
+REVIEW_TICKS: Var[str] = "review." + ReviewState.case_id.to_string()
 
 
 def reject_form() -> rx.Component:
@@ -165,7 +185,7 @@ def reject_form() -> rx.Component:
         _form_actions(
             "Reject case", "button button--warning", "r", ("Refer instead ", "f", "refer")
         ),
-        on_submit=ReviewState.reject,
+        on_submit=lambda form: ReviewState.reject(form, ticked_items(REVIEW_TICKS)),
         reset_on_submit=False,
         class_name="decision-form",
         aria_label="Reject this case",
@@ -218,7 +238,7 @@ def refer_form() -> rx.Component:
             class_name="textarea",
         ),
         _form_actions("Refer case", "button", "f", ("Reject instead ", "r", "reject")),
-        on_submit=ReviewState.refer,
+        on_submit=lambda form: ReviewState.refer(form, ticked_items(REVIEW_TICKS)),
         reset_on_submit=False,
         class_name="decision-form",
         aria_label="Refer this case",
@@ -241,7 +261,7 @@ def decision_button(label: str, key: str, on_click: object, variant: str = "") -
 def decision_bar() -> rx.Component:
     return rx.el.div(
         field_error(ReviewState.error_for_decision, "decision-error"),
-        decision_button("Approve", "a", ReviewState.approve),
+        decision_button("Approve", "a", ReviewState.approve(ticked_items(REVIEW_TICKS))),
         decision_button("Reject", "r", ReviewState.open_panel("reject"), "button--warning"),
         decision_button("Refer", "f", ReviewState.open_panel("refer"), "button--secondary"),
         class_name="decision-bar",
@@ -258,8 +278,8 @@ def decision_area() -> rx.Component:
         rx.match(
             ReviewState.panel,
             ("reject", reject_form()),
-            ("refer", rx.fragment(checklist(), refer_form())),
-            rx.fragment(checklist(), decision_bar()),
+            ("refer", rx.fragment(checklist(ReviewState, REVIEW_TICKS), refer_form())),
+            rx.fragment(checklist(ReviewState, REVIEW_TICKS), decision_bar()),
         ),
         class_name="decision-area",
     )

@@ -10,6 +10,7 @@ theirs, with how the checker looked at the images. Nothing here changes the case
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import Var
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from checker_console.ui.components.data_panel import (
@@ -23,6 +24,7 @@ from checker_console.ui.components.decision_panel import (
     error_summary,
     field_error,
     reason_list,
+    ticked_items,
 )
 from checker_console.ui.components.layout import template
 from checker_console.ui.components.viewer import image_viewer, keyboard_shortcuts
@@ -68,6 +70,10 @@ def _images() -> rx.Component:
     )
 
 
+#: QA's ticks belong to the replay on screen.
+REPLAY_TICKS: Var[str] = "replay." + ReplayState.sample_id.to_string()
+
+
 def _note(box_id: str, label: str) -> rx.Component:
     return rx.fragment(
         rx.el.label(label, html_for=box_id),
@@ -93,7 +99,7 @@ def _form(kind: str, submit: str, *content: rx.Component) -> rx.Component:
             ),
             class_name="form-actions",
         ),
-        on_submit=handler,
+        on_submit=lambda form: handler(form, ticked_items(REPLAY_TICKS)),
         reset_on_submit=False,
         class_name="decision-form",
         id=f"{kind}-form",
@@ -127,11 +133,11 @@ def _verdict_area() -> rx.Component:
                     "refer", "Record verdict: refer", _note("refer-note", "Why you would refer it")
                 ),
             ),
-            rx.fragment(checklist(state), _note("qa-note", "Your note (optional)")),
+            rx.fragment(checklist(state, REPLAY_TICKS), _note("qa-note", "Your note (optional)")),
         ),
         rx.el.div(
             field_error(state.error_for_decision, "decision-error"),
-            decision_button("Approve", "a", state.approve),
+            decision_button("Approve", "a", state.approve(ticked_items(REPLAY_TICKS))),
             decision_button("Reject", "r", state.open_panel("reject")),
             decision_button("Refer", "f", state.open_panel("refer")),
             class_name="decision-bar",

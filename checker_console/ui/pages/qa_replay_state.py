@@ -151,7 +151,7 @@ class ReplayState(DecisionForm, SessionState):
             AidView(a["tone"], AID_ICONS.get(a["tone"], "i"), a["text"]) for a in material.aids
         ]
         self.checklist = [
-            ChecklistRowView(line["key"], line["shortcut"], line["text"], False)
+            ChecklistRowView(line["key"], line["shortcut"], line["text"])
             for line in material.checklist
         ]
         self.note = ""
@@ -179,21 +179,23 @@ class ReplayState(DecisionForm, SessionState):
     # QA's verdict, on the same keys as a checker's decision --------------------------------
 
     @rx.event
-    async def approve(self):  # noqa: ANN201
-        async for update in self._verdict(DecisionOutcome.APPROVED):
+    async def approve(self, ticked: list[str] | None = None):  # noqa: ANN201
+        async for update in self._verdict(DecisionOutcome.APPROVED, ticked):
             yield update
 
     @rx.event
-    async def reject(self, form: dict[str, Any]):  # noqa: ANN201
-        async for update in self._verdict(DecisionOutcome.REJECTED, form):
+    async def reject(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
+        async for update in self._verdict(DecisionOutcome.REJECTED, ticked, form):
             yield update
 
     @rx.event
-    async def refer(self, form: dict[str, Any]):  # noqa: ANN201
-        async for update in self._verdict(DecisionOutcome.REFERRED, form):
+    async def refer(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
+        async for update in self._verdict(DecisionOutcome.REFERRED, ticked, form):
             yield update
 
-    async def _verdict(self, outcome: str, form: dict[str, Any] | None = None):  # noqa: ANN202
+    async def _verdict(  # noqa: ANN202
+        self, outcome: str, ticked: list[str] | None, form: dict[str, Any] | None = None
+    ):
         user = await self.user_with_role(QA, handler="ReplayState.verdict")
         if user is None or not self.has_case:
             return
@@ -204,7 +206,7 @@ class ReplayState(DecisionForm, SessionState):
                 sample_id=self.sample_id,
                 reviewer_id=user.user_id,
                 outcome=outcome,
-                checklist={row.key: row.checked for row in self.checklist},
+                checklist=self._answers(ticked),
                 reasons=[r.code for r in self.reasons if r.checked],
                 note=note,
             )

@@ -5,6 +5,9 @@
 ``case_id``), ``_take_next`` to open the next case, and ``_lose_lease`` when the case has gone.
 The decision services re-check the lease and every rule, so a forged event decides nothing.
 
+The checklist is ticked in the browser (``components/checklist.jsx``): a tick sends nothing, and
+each decision event carries the items ticked, which the decision service checks.
+
 Each handler first calls ``_recover_if_lost``: a page whose Reflex state was lost (Redis
 restarted, or a reconnect was handed a fresh token) rebuilds itself from the database there and
 then, so the key the checker pressed acts on their case instead of on an empty page.
@@ -77,10 +80,6 @@ class DecisionForm(rx.State, mixin=True):
     def error_for_decision(self) -> str:
         return self._error("decision")
 
-    @rx.var
-    def checked_count(self) -> int:
-        return sum(1 for row in self.checklist if row.checked)
-
     def _error(self, field: str) -> str:
         return next((e.message for e in self.errors if e.field == field), "")
 
@@ -99,15 +98,10 @@ class DecisionForm(rx.State, mixin=True):
         """Rebuild the page from the database if its state was lost; the page decides how."""
         return None
 
-    @rx.event
-    async def toggle_item(self, key: str) -> None:
-        await self._recover_if_lost()
-        for row in self.checklist:
-            if row.key == key:
-                row.checked = not row.checked
-        self.checklist = list(self.checklist)
-        if self.errors and all(row.checked for row in self.checklist):
-            self.errors = [e for e in self.errors if e.field != "checklist"]
+    def _answers(self, ticked: object) -> dict[str, bool]:
+        """Each checklist item shown, and whether the browser says it was ticked."""
+        keys = {k for k in ticked if isinstance(k, str)} if isinstance(ticked, list) else set()
+        return {row.key: row.key in keys for row in self.checklist}
 
     @rx.event
     async def open_panel(self, panel: str):  # noqa: ANN201
@@ -150,14 +144,13 @@ class DecisionForm(rx.State, mixin=True):
         self.internal_note_draft = text
 
     @rx.event
-    async def approve(self):  # noqa: ANN201
+    async def approve(self, ticked: list[str] | None = None):  # noqa: ANN201
         await self._recover_if_lost()
-        answers = {row.key: row.checked for row in self.checklist}
-        async for update in self._decide(approve_case, checklist=answers):
+        async for update in self._decide(approve_case, checklist=self._answers(ticked)):
             yield update
 
     @rx.event
-    async def reject(self, form: dict[str, Any]):  # noqa: ANN201
+    async def reject(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
         await self._recover_if_lost()
         chosen = [r.code for r in self.reasons if r.checked]
         async for update in self._decide(
@@ -165,24 +158,24 @@ class DecisionForm(rx.State, mixin=True):
             reasons=chosen,
             applicant_message=str(form.get("applicant_message", "")),
             internal_note=str(form.get("internal_note", "")),
-            checklist={row.key: row.checked for row in self.checklist},
+            checklist=self._answers(ticked),
         ):
             yield update
 
     @rx.event
-    async def refer(self, form: dict[str, Any]):  # noqa: ANN201
+    async def refer(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
         await self._recover_if_lost()
         async for update in self._decide(
             refer_case,
             note=str(form.get("note", "")),
-            checklist={row.key: row.checked for row in self.checklist},
+            checklist=self._answers(ticked),
         ):
             yield update
 
-    def _error_view(self, refused: DecisionRefused) -> ErrorView:
+    def _error_view(self, refused: DecisionRefused, checklist: dict[str, bool]) -> ErrorView:
         """A checklist error links to the first box still to tick; others to their field."""
         view = error_view(refused.field, refused.message)
-        first_open = next((row.key for row in self.checklist if not row.checked), None)
+        first_open = next((key for key, ticked in checklist.items() if not ticked), None)
         if refused.field == "checklist" and first_open is not None:
             view.target = f"check-{first_open}"
         return view
@@ -196,7 +189,7 @@ class DecisionForm(rx.State, mixin=True):
                 decision, case_id=self.case_id, checker_id=user.user_id, **arguments
             )
         except DecisionRefused as refused:
-            self.errors = [self._error_view(refused)]
+            self.errors = [self._error_view(refused, arguments.get("checklist", {}))]
             yield rx.set_focus("error-summary")
             return
         except CaseNotLeasedToYou as lost:

@@ -163,10 +163,9 @@ class ReviewState(UndoDecision, DecisionForm, SessionState):
 
     def _show(self, workspace: Workspace | None) -> None:
         """Show ``workspace``. The case already on screen (a reconnect, or a page load replayed
-        after a fault) keeps what the checker ticked, typed and opened; a new case starts
-        clean."""
+        after a fault) keeps what the checker typed and opened, and the browser keeps their
+        ticks; a new case starts clean."""
         same_case = bool(self.has_case and workspace and workspace.case_id == self.case_id)
-        ticked = {row.key for row in self.checklist if row.checked} if same_case else set()
         self.loaded = True
         self.lease_lost = False
         self.lease_message = ""
@@ -183,11 +182,6 @@ class ReviewState(UndoDecision, DecisionForm, SessionState):
             return
         for name, value in case_values(workspace).items():
             setattr(self, name, value)
-        if ticked:
-            rows = list(self.checklist)
-            for row in rows:
-                row.checked = row.key in ticked
-            self.checklist = rows
         if not same_case:
             self._show_on_left(self.documents[0] if self.documents else None)
 

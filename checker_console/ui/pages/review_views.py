@@ -58,7 +58,6 @@ class ChecklistRowView:
     key: str
     shortcut: str
     text: str
-    checked: bool
 
 
 @dataclasses.dataclass
@@ -200,8 +199,7 @@ def case_values(workspace: Workspace) -> dict[str, Any]:
         "face_crops": face_crop_urls(workspace),
         "earlier": [earlier_attempt_view(a, owner) for a in workspace.earlier_attempts],
         "checklist": [
-            ChecklistRowView(line.key, line.shortcut, line.text, False)
-            for line in workspace.checklist
+            ChecklistRowView(line.key, line.shortcut, line.text) for line in workspace.checklist
         ],
     }
 
