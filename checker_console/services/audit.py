@@ -1,10 +1,17 @@
 """Append to and verify the tamper-evident audit log.
 
-Every append extends one global chain. The chain's tip lives in the single ``AuditHead`` row;
-appending updates that row and inserts the event in one statement on PostgreSQL (two on SQLite),
-the database computing the new hash with ``sha256()``. Concurrent writers queue on that row's
-lock, which is held from this statement to the end of the surrounding transaction, so the chain
-never forks and the lock costs each transaction one round trip, not three.
+Every append extends one global chain. The chain's tip lives in the single ``AuditHead`` row,
+and concurrent writers queue on that row's lock, which is held from the statement that moves
+the tip to the end of the transaction. So a transaction's events are not written where it
+appends them: they wait in the session and are all written by its last statement before
+COMMIT (``write_pending_audit``, run by the session's ``before_commit``). On PostgreSQL that is
+one statement for up to eight events, the database computing each new hash with ``sha256()``:
+the tip is held for that statement and the COMMIT, not for the rest of the use case, with its
+other statements and the Python between them. (A decision held it across four round trips and
+whatever its process did in between; with a team at work every claim and decision waited.)
+
+Until then the events are the transaction's own: a rollback drops them with everything else,
+and a read of the audit log in the same transaction writes them first, so it sees them.
 """
 
 from __future__ import annotations
@@ -13,9 +20,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
+from sqlalchemy import event as orm_events
+from sqlalchemy.exc import NoResultFound
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from checker_console.clock import utcnow
@@ -45,13 +57,47 @@ def advance_head_pg(body_sql: str, *, reading: str = "") -> str:
     )
 
 
-_ADVANCE_HEAD_PG = text(
-    f"WITH head AS ({advance_head_pg(':body')} RETURNING sequence, prev_hash, hash)"
-    " INSERT INTO auditevent (sequence, occurred_at, actor, action, application_id, detail,"
-    " prev_hash, hash)"
-    " SELECT sequence, :occurred_at, :actor, :action, :application_id, CAST(:detail AS JSON),"
-    " prev_hash, hash FROM head RETURNING id, sequence, prev_hash, hash"
-)
+#: Events written by one statement at most: the statement's size grows with the square.
+BATCH = 8
+_PENDING = "checker_console.pending_audit"
+
+
+def _extended(hash_sql: str, sequence_sql: str, count: int) -> str:
+    """SQL for the tip after ``count`` more events (bodies ``:body_1``..) past a tip whose hash
+    and sequence are ``hash_sql`` and ``sequence_sql``: the formula of ``chain_hash``."""
+    digest = hash_sql
+    for n in range(1, count + 1):
+        digest = (
+            f"encode(sha256(convert_to({digest} || :nl || CAST({sequence_sql} + {n} AS TEXT)"
+            f" || :nl || :body_{n}, 'UTF8')), 'hex')"
+        )
+    return digest
+
+
+@cache
+def _append_pg(count: int) -> TextClause:
+    """Move the tip past ``count`` events and insert them, in one PostgreSQL statement.
+
+    The UPDATE computes the new tip from the row as it is after any wait for its lock, and
+    keeps the old tip in ``prev_hash``; the INSERT recomputes each event's link from that.
+    """
+    rows = " UNION ALL ".join(
+        f"SELECT head.start + {n}, CAST(:occurred_at_{n} AS TIMESTAMP), CAST(:actor_{n} AS TEXT),"
+        f" CAST(:action_{n} AS TEXT), CAST(:application_id_{n} AS INTEGER),"
+        f" CAST(:detail_{n} AS JSON),"
+        f" {_extended('head.start_hash', 'head.start', n - 1)},"
+        f" {_extended('head.start_hash', 'head.start', n)} FROM head"
+        for n in range(1, count + 1)
+    )
+    return text(
+        f"WITH head AS (UPDATE audithead SET prev_hash = hash, sequence = sequence + {count},"
+        f" hash = {_extended('hash', 'sequence', count)} WHERE audithead.id = 1"
+        f" RETURNING sequence - {count} AS start, prev_hash AS start_hash)"
+        " INSERT INTO auditevent (sequence, occurred_at, actor, action, application_id, detail,"
+        f" prev_hash, hash) {rows} RETURNING sequence"
+    )
+
+
 _ADVANCE_HEAD_SQLITE = text(
     "UPDATE audithead SET prev_hash = hash, sequence = sequence + 1,"
     " hash = lower(hex(sha256(hash || :nl || CAST(sequence + 1 AS TEXT) || :nl || :body)))"
@@ -77,8 +123,8 @@ def append_audit(
     application_id: int | None = None,
     detail: dict[str, Any] | None = None,
     occurred_at: datetime | None = None,
-) -> AuditEvent:
-    """Add one event to the chain inside the caller's transaction (the caller commits)."""
+) -> None:
+    """Add one event to the chain in the caller's transaction: written when it commits."""
     when = occurred_at or utcnow()
     clean_detail = detail or {}
     body = canonical_body(
@@ -88,43 +134,22 @@ def append_audit(
         application_id=application_id,
         detail=clean_detail,
     )
-    params: dict[str, Any] = {
-        "nl": "\n",
-        "body": body,
-        "occurred_at": _stored_time(when),
-        "actor": actor,
-        "action": action,
-        "application_id": application_id,
-        "detail": json.dumps(clean_detail, default=str),
-    }
-    session.flush()  # pending ORM changes first, so the event follows what it describes
-    if session.get_bind().dialect.name == "postgresql":
-        row = session.execute(_ADVANCE_HEAD_PG, params).one()
-        event_id, sequence, prev_hash, digest = row
-    else:
-        sequence, prev_hash, digest = session.execute(_ADVANCE_HEAD_SQLITE, params).one()
-        params.update(
-            sequence=sequence,
-            prev_hash=prev_hash,
-            hash=digest,
-            occurred_at=_stored_time(when).strftime("%Y-%m-%d %H:%M:%S.%f"),
-        )
-        event_id = session.execute(_INSERT_EVENT_SQLITE, params).scalar_one()
-    return AuditEvent(
-        id=event_id,
-        sequence=sequence,
-        occurred_at=when,
-        actor=actor,
-        action=action,
-        application_id=application_id,
-        detail=clean_detail,
-        prev_hash=prev_hash,
-        hash=digest,
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, which ends it, takes this event with it
+    session.info.setdefault(_PENDING, []).append(
+        {
+            "body": body,
+            "occurred_at": _stored_time(when),
+            "actor": actor,
+            "action": action,
+            "application_id": application_id,
+            "detail": json.dumps(clean_detail, default=str),
+        }
     )
 
 
-def append_record(session: Session, record: AuditRecord) -> AuditEvent:
-    return append_audit(
+def append_record(session: Session, record: AuditRecord) -> None:
+    append_audit(
         session,
         actor=record.actor,
         action=record.action,
@@ -132,6 +157,69 @@ def append_record(session: Session, record: AuditRecord) -> AuditEvent:
         detail=record.detail,
         occurred_at=record.occurred_at,
     )
+
+
+def has_pending_audit(session: OrmSession) -> bool:
+    """Whether this transaction appended events that are not written yet."""
+    return bool(session.info.get(_PENDING))
+
+
+def write_pending_audit(session: OrmSession) -> None:
+    """Write the events this transaction appended, in order; the tip stays locked until it ends.
+
+    Runs before every commit. Anything that moves the tip itself (the claim statement) calls it
+    first, so the chain keeps the order in which things happened.
+    """
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.flush()  # the ORM's changes first, so every event follows what it describes
+    if session.get_bind().dialect.name == "postgresql":
+        for start in range(0, len(pending), BATCH):
+            chunk = pending[start : start + BATCH]
+            params: dict[str, Any] = {"nl": "\n"}
+            for n, one in enumerate(chunk, start=1):
+                params.update({f"{name}_{n}": value for name, value in one.items()})
+            written = session.execute(_append_pg(len(chunk)), params).all()
+            if len(written) != len(chunk):  # no tip row: the transaction must not commit
+                raise NoResultFound("the audit chain's tip (audithead) is missing")
+        return
+    for one in pending:
+        sequence, prev_hash, digest = session.execute(
+            _ADVANCE_HEAD_SQLITE, {"nl": "\n", "body": one["body"]}
+        ).one()
+        session.execute(
+            _INSERT_EVENT_SQLITE,
+            {
+                **one,
+                "sequence": sequence,
+                "prev_hash": prev_hash,
+                "hash": digest,
+                "occurred_at": one["occurred_at"].strftime("%Y-%m-%d %H:%M:%S.%f"),
+            },
+        )
+
+
+@orm_events.listens_for(OrmSession, "before_commit")
+def _write_before_commit(session: OrmSession) -> None:
+    write_pending_audit(session)
+
+
+@orm_events.listens_for(OrmSession, "after_transaction_end")
+def _forget_when_rolled_back(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended: its unwritten events go too
+        session.info.pop(_PENDING, None)
+
+
+@orm_events.listens_for(OrmSession, "do_orm_execute")
+def _write_before_reading_the_log(state: ORMExecuteState) -> None:
+    """A read of the audit log in the transaction that appended sees what it appended."""
+    if not state.session.info.get(_PENDING) or not state.is_select:
+        return
+    if any(m.class_ in (AuditEvent, AuditHead) for m in state.all_mappers) or (
+        "audit" in str(state.statement).lower() and not state.all_mappers
+    ):
+        write_pending_audit(state.session)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from checker_console.clock import utcnow
 from checker_console.domain.lifecycle import CaseEvent, transition
 from checker_console.services.audit import append_record
-from checker_console.store.models import Application, AuditEvent
+from checker_console.store.models import Application
 
 
 def apply_transition(
@@ -26,8 +26,8 @@ def apply_transition(
     actor: str,
     detail: dict[str, Any] | None = None,
     now: datetime | None = None,
-) -> AuditEvent:
-    """Move ``case`` and write its audit event in the caller's transaction.
+) -> None:
+    """Move ``case`` and append its audit event in the caller's transaction.
 
     Raises ``IllegalTransition`` before anything is written when the move is not allowed.
     """
@@ -36,4 +36,4 @@ def apply_transition(
     case.updated_at = when
     session.add(case)
     session.flush()
-    return append_record(session, record)
+    append_record(session, record)

@@ -268,7 +268,8 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     sequence: int = Field(default=0, sa_type=BigInteger)
     hash: str = Field(max_length=64)
-    #: The hash before the newest event: an UPDATE ... RETURNING hands both back at once.
+    #: The tip before the newest append (one event, or a transaction's batch): an UPDATE ...
+    #: RETURNING hands both back at once.
     prev_hash: str = Field(default="0" * 64, max_length=64)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
@@ -96,3 +97,72 @@ def test_a_row_rewritten_with_a_recomputed_hash_is_caught_at_the_next_row(
     assert [(b.sequence, b.reason) for b in result.breaks] == [
         (4, "link to the previous event does not match")
     ]
+
+
+def test_a_transactions_events_keep_their_order_among_other_writers(engine: Engine) -> None:
+    """A transaction's events are written together at its commit (in statements of up to
+    eight): the chain stays whole and each transaction's events keep the order it gave them."""
+
+    def writer(name: str, per_transaction: int) -> None:
+        for _ in range(3):
+            with Session(engine) as session:
+                for n in range(per_transaction):
+                    append_audit(session, actor=name, action="test.write", detail={"n": n})
+                session.commit()
+
+    threads = [
+        threading.Thread(target=writer, args=(f"writer.{count}", count)) for count in (1, 3, 19)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    with Session(engine) as session:
+        result = verify_audit_chain(session)
+        events = list(session.exec(select(AuditEvent).order_by(AuditEvent.sequence)))
+    assert result.ok, result.breaks
+    assert [e.sequence for e in events] == list(range(1, 3 * (1 + 3 + 19) + 1))
+    big = [e.detail["n"] for e in events if e.actor == "writer.19"]
+    assert big == list(range(19)) * 3
+
+
+def test_a_rolled_back_transaction_leaves_no_events_and_the_chain_goes_on(
+    session: Session,
+) -> None:
+    append_audit(session, actor="checker.one", action="test.lost")
+    session.rollback()
+    _write_events(session, 2)
+
+    assert [e.action for e in session.exec(select(AuditEvent))] == ["image.view"] * 2
+    assert verify_audit_chain(session).ok
+
+
+def test_reading_the_log_in_the_same_transaction_sees_what_it_appended(session: Session) -> None:
+    append_audit(session, actor="checker.one", action="test.seen", detail={"n": 1})
+
+    seen = session.exec(select(AuditEvent.action)).all()
+
+    assert seen == ["test.seen"]
+    session.commit()
+    assert verify_audit_chain(session).ok
+
+
+def test_an_open_transaction_does_not_hold_the_chain_from_other_writers(engine: Engine) -> None:
+    """The tip is taken by a transaction's last statement, not by its first append: a use case
+    still at work (or waiting on its process) keeps no one else from writing the log."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time whatever the log does")
+    with Session(engine) as busy, Session(engine) as other:
+        append_audit(busy, actor="checker.one", action="test.first")
+        busy.execute(text("SELECT 1"))  # the transaction is open, and has appended
+
+        other.execute(text("SET LOCAL lock_timeout = '2s'"))
+        append_audit(other, actor="checker.two", action="test.second")
+        other.commit()  # before the change, this waited on the tip and timed out
+
+        busy.commit()
+    with Session(engine) as session:
+        actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.sequence))]
+        assert actions == ["test.second", "test.first"]
+        assert verify_audit_chain(session).ok

@@ -39,7 +39,7 @@ from sqlmodel import Session
 from checker_console.domain.audit_chain import canonical_body_around_case
 from checker_console.domain.decisions import DecisionOutcome, email_key, ni_key
 from checker_console.domain.lifecycle import CaseEvent, CaseStatus, transition
-from checker_console.services.audit import advance_head_pg
+from checker_console.services.audit import advance_head_pg, has_pending_audit
 from checker_console.store.models import Application
 from checker_console.store.types import UTCDateTime
 
@@ -186,8 +186,10 @@ def claim_queue_head(
     }
     if session.new or session.dirty or session.deleted:
         return None  # work the caller has not committed belongs in the general path's transaction
-    if session.in_transaction():
-        session.commit()  # ends a read the caller began; nothing is pending
+    if session.in_transaction() or has_pending_audit(session):
+        # Ends a read the caller began, and writes the audit events it appended (a lapsed
+        # lease sent back): they happened first, so the chain must say so.
+        session.commit()
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
         row = connection.execute(_CLAIM, params).first()
