@@ -8,6 +8,7 @@ That single writer at a time is also what makes a claim atomic on SQLite.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +16,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 _engines: dict[str, Engine] = {}
+#: A pooled PostgreSQL connection idle this long is pinged before it is used again.
+PING_AFTER_IDLE_S = 30.0
 
 
 def _sha256_bytes(data: bytes | str) -> bytes:
@@ -57,13 +62,40 @@ def make_engine(url: str) -> Engine:
         url = str(parsed.set(drivername="postgresql+psycopg"))
     # hide_parameters: a failed statement must not copy applicants' details into the logs.
     pool_size, max_overflow = _pool_sizes()
-    return create_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_pre_ping=True,
-        hide_parameters=True,
+    engine = create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
     )
+    _ping_connections_left_idle(engine)
+    return engine
+
+
+def _ping_connections_left_idle(engine: Engine) -> None:
+    """Test a pooled connection before use only if it sat idle for ``PING_AFTER_IDLE_S``.
+
+    Pinging every checkout (``pool_pre_ping``) costs each unit of work a round trip, and a team
+    at work checks out a connection for every page event. A connection in steady use is
+    known good; one left idle may have been closed by a proxy, a firewall or the server's idle
+    timeout, and is replaced here before anyone sees an error. What a ping could not save
+    anyway is a connection that breaks under a statement: the unit of work fails as a whole
+    ("not saved, try again", see ``ui/calls.py``), and the pool replaces every connection as
+    old as the broken one, so after a database restart each process fails at most once.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def note_when_idle(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("a pooled connection left idle has gone") from error
+        if not alive:
+            raise DisconnectionError("a pooled connection left idle has gone")
 
 
 def _pool_sizes() -> tuple[int, int]:
