@@ -19,7 +19,11 @@ from checker_console.clock import london
 from checker_console.domain.comparison import FieldComparison
 from checker_console.domain.reasons import DocumentKind
 from checker_console.services.cases.overview import DocumentSummary
-from checker_console.services.review.workspace import case_evidence, checklist_lines
+from checker_console.services.review.workspace import (
+    case_evidence,
+    checklist_lines,
+    load_case_rows,
+)
 from checker_console.store.models import Application, Decision, Document, Organisation
 from checker_console.store.qa_models import DecisionSnapshot
 
@@ -39,6 +43,7 @@ def record_snapshot(
 ) -> DecisionSnapshot:
     """Add the snapshot of ``decision`` in the caller's transaction (the caller commits)."""
     assert case.id is not None and decision.id is not None
+    held = load_case_rows(session, case)  # noqa: F841 - the session keeps only what is held
     documents, comparison, aids = case_evidence(session, case, london(now).date())
     organisation = session.get(Organisation, case.organisation_id)
     snapshot = DecisionSnapshot(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
@@ -46,6 +47,7 @@ from checker_console.services.review.aids import (
 )
 from checker_console.services.review.face_view import FaceMatchView, face_match_for
 from checker_console.services.unit_of_work import read_only
+from checker_console.store.face_models import FaceMatch
 from checker_console.store.models import Application, Decision, Document, Invitation, Organisation
 
 __all__ = [
@@ -142,8 +144,9 @@ def open_workspace(
     with read_only(session):
         case = lock_leased_case(session, case_id=case_id, checker_id=checker_id, now=now)
         assert case.id is not None and case.lease_expires_at is not None
-        organisation = session.get(Organisation, case.organisation_id)
+        held = load_case_rows(session, case)  # noqa: F841 - the session keeps only what is held
         documents, comparison, aids = case_evidence(session, case, today)
+        organisation = session.get(Organisation, case.organisation_id)
         selfie = next((d for d in documents if d.kind == DocumentKind.SELFIE), None)
         face_match = face_match_for(session, case.id)
         aids += [face_match.aid] if face_match else []
@@ -210,6 +213,24 @@ def _invited_details(invitation: Invitation | None) -> PersonDetails:
     if invitation is None:  # cannot happen with the foreign key; say so rather than guess
         return PersonDetails(None, None, None)
     return PersonDetails(invitation.given_name, invitation.family_name, invitation.date_of_birth)
+
+
+def load_case_rows(session: Session, case: Application) -> list[Any]:
+    """The case's organisation, invitation and face comparison in one round trip.
+
+    Opening a case and recording a decision's snapshot read all three by key (``session.get``,
+    here and in ``case_evidence`` and ``face_match_for``), which then find them in the session
+    without asking the database again, for as long as the caller holds what this returns (the
+    session's identity map holds its objects weakly). Under load every round trip waits for the
+    CPU twice, once in PostgreSQL and once here.
+    """
+    return session.exec(
+        select(Organisation, Invitation, FaceMatch)
+        .select_from(Organisation)
+        .join(Invitation, col(Invitation.id) == case.invitation_id)
+        .outerjoin(FaceMatch, col(FaceMatch.application_id) == case.id)
+        .where(col(Organisation.id) == case.organisation_id)
+    ).all()  # type: ignore[return-value]
 
 
 def _documents(session: Session, case_ids: list[int]) -> dict[int, list[Document]]:
