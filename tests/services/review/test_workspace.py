@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session
 
 from checker_console.clock import utcnow
@@ -94,6 +95,27 @@ def test_the_workspace_shows_the_held_case_with_its_images_and_a_clean_compariso
     assert any(t.startswith("Aid: the applicant is ") for t in texts)
     assert all(t.startswith("Aid:") for t in texts)
     assert len(workspace.checklist) == 8 and workspace.checklist[0].shortcut == "1"
+
+
+def test_opening_a_case_asks_for_its_organisation_and_invitation_once(session: Session) -> None:
+    """Both come in one query with the face comparison (every round trip waits for the CPU
+    twice under load), and the workspace still names the organisation."""
+    case_id = _queued_case_with_images(session, mrz=_mrz()).id
+    claim_next_case(session, checker_id="checker.one")
+    session.expunge_all()  # nothing already loaded: the workspace reads what it needs
+    statements: list[str] = []
+    engine = session.get_bind()
+    listener = lambda *args: statements.append(" ".join(str(args[2]).split()))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        workspace = open_workspace(session, case_id=case_id, checker_id="checker.one")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+    assert workspace.organisation_name
+    reads = [s for s in statements if "FROM organisation" in s or "FROM invitation" in s]
+    assert len(reads) == 1, reads
+    assert "JOIN invitation" in reads[0] and "facematch" in reads[0]
 
 
 def test_a_wrong_check_digit_is_named_as_an_aid_not_a_decision(session: Session) -> None:
