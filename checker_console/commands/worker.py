@@ -22,6 +22,7 @@ import threading
 from dataclasses import replace
 
 from checker_console.cpu_priority import lower_this_process_priority
+from checker_console.heap import freeze_what_startup_made
 from checker_console.observability.logs import configure_logging
 from checker_console.services.background import BackgroundRunner
 from checker_console.services.downstream.worker import default_worker_id, run_worker_loop
@@ -72,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         settings = _with_concurrency(settings, args.concurrency)
     metrics = _serve_metrics(args.metrics_host, args.metrics_port) if args.metrics_port else None
     lower_this_process_priority(settings.worker_niceness)
+    # A long pause to collect garbage here could fall while the worker holds the audit tip.
+    freeze_what_startup_made()
     runner = BackgroundRunner(settings=settings, engine=engine).start()
     stop.wait()
     runner.stop()

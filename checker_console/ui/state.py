@@ -17,7 +17,7 @@ from checker_console.services.identity.authorization import authorize, refusal_m
 from checker_console.services.identity.sessions import (
     SignedInUser,
     cookie_value_from_header,
-    resolve_session,
+    resolve_session_for_event,
 )
 from checker_console.settings import get_settings
 from checker_console.ui.calls import run_service
@@ -48,7 +48,7 @@ class SessionState(rx.State):
 
     async def signed_in_user(self) -> SignedInUser | None:
         """The user behind this browser's cookie now, or None (and the sign-in page shows)."""
-        user = await run_service(resolve_session, self._cookie_value())
+        user = await run_service(resolve_session_for_event, self._cookie_value())
         if user is None and self.signed_in:
             # The session ended (timeout, back-channel logout): drop everything it showed.
             mark = self._owner_mark

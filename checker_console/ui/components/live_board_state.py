@@ -15,7 +15,7 @@ import reflex as rx
 
 from checker_console.clock import london, utcnow
 from checker_console.domain.roles import LEAD
-from checker_console.services.identity.sessions import resolve_session
+from checker_console.services.identity.sessions import resolve_session_for_event
 from checker_console.services.oversight.lead_actions import (
     LeadActionRefused,
     hand_back_case,
@@ -83,7 +83,7 @@ class LiveBoardState(SessionState):
         if version != self._version or time.monotonic() - self._refreshed > CLOCK_SECONDS:
             # Before showing anything new: still signed in as a lead? (Without counting the
             # poll as activity, so an unattended board does not keep a session alive.)
-            user = await run_service(resolve_session, self._cookie_value(), touch=False)
+            user = await run_service(resolve_session_for_event, self._cookie_value(), touch=False)
             if user is None or LEAD not in user.roles:
                 self.lead_actions, self.held, self.referrals = False, [], []
                 return

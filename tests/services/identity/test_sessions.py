@@ -6,7 +6,8 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, select
 
 from checker_console.clock import utcnow
@@ -19,6 +20,7 @@ from checker_console.services.identity.sessions import (
     end_sessions_for_sid,
     may_view_case_images,
     resolve_session,
+    resolve_session_for_event,
     session_cookie_is_secure,
 )
 from checker_console.settings import get_settings
@@ -195,3 +197,28 @@ def test_leads_and_qa_may_view_any_case_but_a_checker_only_their_leased_case() -
         checker, lease_holder="checker.one", lease_expires_at=now - timedelta(seconds=1), now=now
     )
     assert not may_view_case_images(nobody, lease_holder="x", lease_expires_at=later, now=now)
+
+
+def test_a_page_events_user_lookup_opens_no_transaction(engine: Engine) -> None:
+    """Every page event looks its user up first: on PostgreSQL that is one round trip, with no
+    BEGIN and COMMIT around it, and the lookup still keeps the session alive."""
+    with Session(engine) as setup:
+        cookie, _ = _sign_in(setup)
+        setup.execute(
+            text("UPDATE usersession SET last_seen_at = last_seen_at - interval '2 minutes'")
+            if engine.dialect.name == "postgresql"
+            else text("UPDATE usersession SET last_seen_at = datetime(last_seen_at, '-2 minutes')")
+        )
+        setup.commit()
+        seen_before = setup.exec(select(UserSession.last_seen_at)).one()
+
+    with Session(engine) as looking_up:
+        user = resolve_session_for_event(looking_up, cookie)
+        if engine.dialect.name == "postgresql":
+            dbapi = looking_up.connection().connection.dbapi_connection
+            assert dbapi is not None and dbapi.info.transaction_status == TransactionStatus.IDLE
+        looking_up.commit()
+
+    assert user is not None and user.user_id == "checker.one"
+    with Session(engine) as after:
+        assert after.exec(select(UserSession.last_seen_at)).one() > seen_before  # touched
