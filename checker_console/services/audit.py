@@ -170,9 +170,18 @@ def write_pending_audit(session: OrmSession) -> None:
     Runs before every commit. Anything that moves the tip itself (the claim statement) calls it
     first, so the chain keeps the order in which things happened.
     """
-    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    pending: list[dict[str, Any]] = session.info.get(_PENDING, [])
     if not pending:
         return
+    session.info[_PENDING] = []  # what this call writes; a failed write puts it back
+    try:
+        _write(session, pending)
+    except BaseException:
+        session.info[_PENDING] = pending + session.info.get(_PENDING, [])
+        raise
+
+
+def _write(session: OrmSession, pending: list[dict[str, Any]]) -> None:
     session.flush()  # the ORM's changes first, so every event follows what it describes
     if session.get_bind().dialect.name == "postgresql":
         for start in range(0, len(pending), BATCH):
@@ -214,11 +223,13 @@ def _forget_when_rolled_back(session: OrmSession, transaction: SessionTransactio
 @orm_events.listens_for(OrmSession, "do_orm_execute")
 def _write_before_reading_the_log(state: ORMExecuteState) -> None:
     """A read of the audit log in the transaction that appended sees what it appended."""
-    if not state.session.info.get(_PENDING) or not state.is_select:
+    if not state.session.info.get(_PENDING):
         return
-    if any(m.class_ in (AuditEvent, AuditHead) for m in state.all_mappers) or (
-        "audit" in str(state.statement).lower() and not state.all_mappers
-    ):
+    if isinstance(state.statement, TextClause):  # raw SQL: judged by what it names
+        if "audit" in state.statement.text.lower():
+            write_pending_audit(state.session)
+        return
+    if state.is_select and any(m.class_ in (AuditEvent, AuditHead) for m in state.all_mappers):
         write_pending_audit(state.session)
 
 

@@ -142,8 +142,11 @@ def test_reading_the_log_in_the_same_transaction_sees_what_it_appended(session: 
     append_audit(session, actor="checker.one", action="test.seen", detail={"n": 1})
 
     seen = session.exec(select(AuditEvent.action)).all()
+    append_audit(session, actor="checker.one", action="test.seen_raw")
+    seen_raw = session.execute(text("SELECT action FROM auditevent ORDER BY sequence")).all()
 
     assert seen == ["test.seen"]
+    assert [row[0] for row in seen_raw] == ["test.seen", "test.seen_raw"]
     session.commit()
     assert verify_audit_chain(session).ok
 
