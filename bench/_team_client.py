@@ -239,7 +239,7 @@ class SimulatedChecker:
             pressed_at = time.monotonic()
             pressed = time.perf_counter()
             holding.decided_at = pressed_at
-            await self.tab.send("approve", ticked=EVERY_ITEM_TICKED)
+            await self.tab.send("approve", ticked=EVERY_ITEM_TICKED, shown=case_id)
             moved_on = moved_on_from(case_id)
             await self.tab.wait_for(
                 lambda v, moved_on=moved_on: moved_on(v) or bool(v.get("errors")), 20
@@ -247,7 +247,7 @@ class SimulatedChecker:
             if not moved_on(self.tab.vars):
                 # The page said why it did not decide (a summary at the top): as a person,
                 # read it and press approve again.
-                await self.tab.send("approve", ticked=EVERY_ITEM_TICKED)
+                await self.tab.send("approve", ticked=EVERY_ITEM_TICKED, shown=case_id)
                 await self.tab.wait_for(moved_on, self.step_timeout_s)
             self.log.steps_s.append(time.monotonic() - pressed_at)
             if f"Case {case_id} " in str(self.tab.vars.get("announcement", "")):

@@ -10,6 +10,8 @@ Page states subclass :class:`SessionState` and start every handler with
 
 from __future__ import annotations
 
+import hashlib
+
 import reflex as rx
 
 from checker_console.domain.roles import CHECKER, CONSOLE_ROLES, LEAD, QA
@@ -41,6 +43,9 @@ class SessionState(rx.State):
     refusal: str = ""
     demo_mode: bool = False
     #: Whose session cookie this tab's page states were built for (``ui/person_guard.py``).
+    #: An opaque key for the person signed in, so that what the browser keeps for them (the
+    #: checklist's ticks) is never shown to the next person on the same tab.
+    person_key: str = ""
     _owner_mark: str = ""
 
     def _cookie_value(self) -> str | None:
@@ -90,6 +95,7 @@ class SessionState(rx.State):
         self.signed_in = user is not None
         self.has_console_role = bool(user and user.has_any_role(CONSOLE_ROLES))
         self.display_name = user.display_name if user else ""
+        self.person_key = hashlib.sha256(user.user_id.encode()).hexdigest()[:16] if user else ""
         self.role_label = user.role_label if user else ""
         self.sees_every_case = bool(user and user.sees_every_case)
         self.is_lead = bool(user and LEAD in user.roles)

@@ -141,7 +141,7 @@ def test_a_review_page_rebuilds_from_the_database_when_its_state_is_dropped(
         # A reconnect handed a fresh token (Reflex #6345): no state at all.
         fresh = ReviewTab(stack.url, cookie)
         seen["fresh_token"] = await _open(fresh)
-        await fresh.send("approve", ticked=EVERY_ITEM_TICKED)
+        await fresh.send("approve", ticked=EVERY_ITEM_TICKED, shown=seen["fresh_token"])
         await fresh.wait_for(lambda v: case_shown(v) and v.get("case_id") != seen["case"], 30)
         seen["announcement"] = str(fresh.vars.get("announcement", ""))
         await fresh.close()
@@ -174,7 +174,7 @@ def test_a_checker_whose_page_state_is_lost_mid_case_carries_on_with_the_same_ca
         redis.Redis.from_url(stack.redis_url).flushall()
         await asyncio.sleep(2)  # past the second a worker keeps a page's state to itself
         pressed = time.monotonic()
-        await tab.send("approve", ticked=EVERY_ITEM_TICKED)
+        await tab.send("approve", ticked=EVERY_ITEM_TICKED, shown=seen["case"])
         await tab.wait_for(moved_on_from(int(seen["case"])), 10)  # type: ignore[arg-type]
         seen["back_in_s"] = time.monotonic() - pressed
         seen["announcement"] = str(tab.vars.get("announcement", ""))
@@ -187,6 +187,35 @@ def test_a_checker_whose_page_state_is_lost_mid_case_carries_on_with_the_same_ca
     assert _decisions(stack, case_id) == 1
     # 5 s is the bench's figure on a quiet machine; a test run shares the cores with others.
     assert float(seen["back_in_s"]) < 10  # type: ignore[arg-type]
+
+
+def test_a_decision_sent_twice_decides_only_the_case_it_was_made_on(
+    scale_console: ScaleStack,
+) -> None:
+    """A key pressed twice, or held down, sends the decision twice with the same case and
+    ticks. The second is handled after the page moved on: it must not decide the next case with
+    the first one's ticks."""
+    stack = scale_console
+    cookie = _cookie(stack, "checker.twice")
+    seen: dict[str, int] = {}
+
+    async def scenario() -> None:
+        tab = ReviewTab(stack.url, cookie)
+        seen["first"] = await _open(tab)
+        await tab.send("approve", ticked=EVERY_ITEM_TICKED, shown=seen["first"])
+        await tab.send("approve", ticked=EVERY_ITEM_TICKED, shown=seen["first"])
+        await tab.wait_for(moved_on_from(seen["first"]), 20)
+        seen["next"] = tab.case_id
+        await asyncio.sleep(2)  # long enough for the second to have been handled
+        seen["after"] = tab.case_id
+        await tab.close()
+
+    run_async(scenario())
+
+    assert seen["next"] not in (0, seen["first"])
+    assert _decisions(stack, seen["first"]) == 1
+    assert _decisions(stack, seen["next"]) == 0
+    assert seen["after"] == seen["next"]  # still on it: nothing moved the page on
 
 
 def _claims_by_pid(stack: ScaleStack) -> list[dict]:

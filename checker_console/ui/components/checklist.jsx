@@ -3,7 +3,7 @@
 // case on screen are kept in this tab's sessionStorage, under the case's scope, so they survive a
 // reload, a reconnect to another server worker, and the reject panel taking the checklist's place.
 // The decision event reads them from there (see decision_panel.py), and the server checks them.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 
 export const TICKS_PREFIX = "checker-console.ticks.";
 
@@ -31,35 +31,42 @@ export function readTicks(scope) {
   }
 }
 
-function keepTicks(scope, ticked) {
-  onThisPage.clear();
-  onThisPage.set(scope, ticked);
+// Only the case on screen is kept: another case's ticks, or another person's, must never come
+// back on this one (the same case can return to this tab after its lease ran out).
+function forgetAllBut(scope) {
+  for (const name of Array.from(onThisPage.keys())) {
+    if (name !== scope) onThisPage.delete(name);
+  }
   const store = storage();
   if (!store) return;
-  // Only the case on screen is kept: another case's ticks must never come back on this one.
   for (let i = store.length - 1; i >= 0; i -= 1) {
     const name = store.key(i);
     if (name && name.startsWith(TICKS_PREFIX) && name !== TICKS_PREFIX + scope) {
       store.removeItem(name);
     }
   }
-  store.setItem(TICKS_PREFIX + scope, JSON.stringify(ticked));
+}
+
+function keepTicks(scope, ticked) {
+  forgetAllBut(scope);
+  onThisPage.set(scope, ticked);
+  const store = storage();
+  if (store) store.setItem(TICKS_PREFIX + scope, JSON.stringify(ticked));
 }
 
 export function TickedChecklist({ scope, rows, id, className, children }) {
   const [ticked, setTicked] = useState(() => readTicks(scope));
-  // Keys pressed faster than React renders each toggle what the one before left.
-  const latest = useRef(ticked);
   useEffect(() => {
-    latest.current = readTicks(scope);
-    setTicked(latest.current);
+    forgetAllBut(scope);
+    setTicked(readTicks(scope));
   }, [scope]);
   const items = Array.isArray(rows) ? rows : [];
   const confirmed = items.filter((row) => ticked.includes(row.key)).length;
   const toggle = (key) => {
-    const current = latest.current;
+    // From the store, not the render: keys pressed faster than React renders each toggle what
+    // the one before left, and always under the scope of the boxes being pressed.
+    const current = readTicks(scope);
     const next = current.includes(key) ? current.filter((k) => k !== key) : [...current, key];
-    latest.current = next;
     keepTicks(scope, next);
     setTicked(next);
   };

@@ -99,8 +99,9 @@ class TickedChecklist(rx.Component):
 def ticked_items(scope: Var[str]) -> Var[list[str]]:
     """The checklist items ticked under ``scope``, read in the browser when a decision is sent.
 
-    Every decision event carries them; the decision services check them as they would any
-    other part of the decision.
+    Every decision event carries them with the id of what was on screen, which the handler
+    compares with what it holds (a key pressed twice must not decide the next case with the
+    last one's ticks); the decision services check them as any other part of the decision.
     """
     read = FunctionStringVar.create(
         "readTicks",
@@ -144,8 +145,8 @@ def reason_list(state: Any = ReviewState) -> rx.Component:
     )
 
 
-#: The review page's ticks belong to the case on screen.
-REVIEW_TICKS: Var[str] = "review." + ReviewState.case_id.to_string()
+#: The review page's ticks belong to the person signed in and the case on screen.
+REVIEW_TICKS: Var[str] = "review." + ReviewState.person_key + "." + ReviewState.case_id.to_string()
 
 
 def reject_form() -> rx.Component:
@@ -185,7 +186,9 @@ def reject_form() -> rx.Component:
         _form_actions(
             "Reject case", "button button--warning", "r", ("Refer instead ", "f", "refer")
         ),
-        on_submit=lambda form: ReviewState.reject(form, ticked_items(REVIEW_TICKS)),
+        on_submit=lambda form: ReviewState.reject(
+            form, ticked_items(REVIEW_TICKS), ReviewState.case_id
+        ),
         reset_on_submit=False,
         class_name="decision-form",
         aria_label="Reject this case",
@@ -238,7 +241,9 @@ def refer_form() -> rx.Component:
             class_name="textarea",
         ),
         _form_actions("Refer case", "button", "f", ("Reject instead ", "r", "reject")),
-        on_submit=lambda form: ReviewState.refer(form, ticked_items(REVIEW_TICKS)),
+        on_submit=lambda form: ReviewState.refer(
+            form, ticked_items(REVIEW_TICKS), ReviewState.case_id
+        ),
         reset_on_submit=False,
         class_name="decision-form",
         aria_label="Refer this case",
@@ -261,7 +266,9 @@ def decision_button(label: str, key: str, on_click: object, variant: str = "") -
 def decision_bar() -> rx.Component:
     return rx.el.div(
         field_error(ReviewState.error_for_decision, "decision-error"),
-        decision_button("Approve", "a", ReviewState.approve(ticked_items(REVIEW_TICKS))),
+        decision_button(
+            "Approve", "a", ReviewState.approve(ticked_items(REVIEW_TICKS), ReviewState.case_id)
+        ),
         decision_button("Reject", "r", ReviewState.open_panel("reject"), "button--warning"),
         decision_button("Refer", "f", ReviewState.open_panel("refer"), "button--secondary"),
         class_name="decision-bar",

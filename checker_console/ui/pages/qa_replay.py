@@ -70,8 +70,10 @@ def _images() -> rx.Component:
     )
 
 
-#: QA's ticks belong to the replay on screen.
-REPLAY_TICKS: Var[str] = "replay." + ReplayState.sample_id.to_string()
+#: QA's ticks belong to the person signed in and the replay on screen.
+REPLAY_TICKS: Var[str] = (
+    "replay." + ReplayState.person_key + "." + ReplayState.sample_id.to_string()
+)
 
 
 def _note(box_id: str, label: str) -> rx.Component:
@@ -99,7 +101,7 @@ def _form(kind: str, submit: str, *content: rx.Component) -> rx.Component:
             ),
             class_name="form-actions",
         ),
-        on_submit=lambda form: handler(form, ticked_items(REPLAY_TICKS)),
+        on_submit=lambda form: handler(form, ticked_items(REPLAY_TICKS), ReplayState.sample_id),
         reset_on_submit=False,
         class_name="decision-form",
         id=f"{kind}-form",
@@ -137,7 +139,9 @@ def _verdict_area() -> rx.Component:
         ),
         rx.el.div(
             field_error(state.error_for_decision, "decision-error"),
-            decision_button("Approve", "a", state.approve(ticked_items(REPLAY_TICKS))),
+            decision_button(
+                "Approve", "a", state.approve(ticked_items(REPLAY_TICKS), state.sample_id)
+            ),
             decision_button("Reject", "r", state.open_panel("reject")),
             decision_button("Refer", "f", state.open_panel("refer")),
             class_name="decision-bar",

@@ -179,26 +179,34 @@ class ReplayState(DecisionForm, SessionState):
     # QA's verdict, on the same keys as a checker's decision --------------------------------
 
     @rx.event
-    async def approve(self, ticked: list[str] | None = None):  # noqa: ANN201
-        async for update in self._verdict(DecisionOutcome.APPROVED, ticked):
+    async def approve(self, ticked: list[str] | None = None, shown: int | None = None):  # noqa: ANN201
+        async for update in self._verdict(DecisionOutcome.APPROVED, ticked, shown):
             yield update
 
     @rx.event
-    async def reject(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
-        async for update in self._verdict(DecisionOutcome.REJECTED, ticked, form):
+    async def reject(  # noqa: ANN201
+        self, form: dict[str, Any], ticked: list[str] | None = None, shown: int | None = None
+    ):
+        async for update in self._verdict(DecisionOutcome.REJECTED, ticked, shown, form):
             yield update
 
     @rx.event
-    async def refer(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
-        async for update in self._verdict(DecisionOutcome.REFERRED, ticked, form):
+    async def refer(  # noqa: ANN201
+        self, form: dict[str, Any], ticked: list[str] | None = None, shown: int | None = None
+    ):
+        async for update in self._verdict(DecisionOutcome.REFERRED, ticked, shown, form):
             yield update
 
     async def _verdict(  # noqa: ANN202
-        self, outcome: str, ticked: list[str] | None, form: dict[str, Any] | None = None
+        self,
+        outcome: str,
+        ticked: list[str] | None,
+        shown: int | None,
+        form: dict[str, Any] | None = None,
     ):
         user = await self.user_with_role(QA, handler="ReplayState.verdict")
-        if user is None or not self.has_case:
-            return
+        if user is None or not self.has_case or shown != self.sample_id:
+            return  # a verdict sent twice, the second with the replay already revealed
         note = str((form or {}).get("note", self.note))
         try:
             await run_service(

@@ -98,6 +98,15 @@ class DecisionForm(rx.State, mixin=True):
         """Rebuild the page from the database if its state was lost; the page decides how."""
         return None
 
+    def _on_screen(self, shown: object) -> bool:
+        """Whether the decision was made on the case this page holds now.
+
+        A key pressed twice (or held down) sends a second decision with the first case's id
+        and ticks; by the time it is handled the page holds the next case, which must not be
+        decided with them. Such an event does nothing.
+        """
+        return self.has_case and isinstance(shown, int) and shown == self.case_id
+
     def _answers(self, ticked: object) -> dict[str, bool]:
         """Each checklist item shown, and whether the browser says it was ticked."""
         keys = {k for k in ticked if isinstance(k, str)} if isinstance(ticked, list) else set()
@@ -144,14 +153,20 @@ class DecisionForm(rx.State, mixin=True):
         self.internal_note_draft = text
 
     @rx.event
-    async def approve(self, ticked: list[str] | None = None):  # noqa: ANN201
+    async def approve(self, ticked: list[str] | None = None, shown: int | None = None):  # noqa: ANN201
         await self._recover_if_lost()
+        if not self._on_screen(shown):
+            return
         async for update in self._decide(approve_case, checklist=self._answers(ticked)):
             yield update
 
     @rx.event
-    async def reject(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
+    async def reject(  # noqa: ANN201
+        self, form: dict[str, Any], ticked: list[str] | None = None, shown: int | None = None
+    ):
         await self._recover_if_lost()
+        if not self._on_screen(shown):
+            return
         chosen = [r.code for r in self.reasons if r.checked]
         async for update in self._decide(
             reject_case,
@@ -163,8 +178,12 @@ class DecisionForm(rx.State, mixin=True):
             yield update
 
     @rx.event
-    async def refer(self, form: dict[str, Any], ticked: list[str] | None = None):  # noqa: ANN201
+    async def refer(  # noqa: ANN201
+        self, form: dict[str, Any], ticked: list[str] | None = None, shown: int | None = None
+    ):
         await self._recover_if_lost()
+        if not self._on_screen(shown):
+            return
         async for update in self._decide(
             refer_case,
             note=str(form.get("note", "")),
