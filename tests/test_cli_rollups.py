@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,9 @@ def test_rollups_command_rolls_up_closed_days_once_and_recounts_days_on_request(
     settings_env: Path,
 ) -> None:
     first = _rollups(settings_env)
-    assert first.returncode == 0 and "rolled up 62 closed day(s)" in first.stdout
+    rolled = re.search(r"rolled up (\d+) closed day\(s\)", first.stdout)
+    # How many of the sample's days are closed depends on today's date; some always are.
+    assert first.returncode == 0 and rolled is not None and int(rolled.group(1)) > 0
     assert "rolled up 0 closed day(s)" in _rollups(settings_env).stdout
     again = _rollups(settings_env, "--recount", "2026-10-24", "2026-10-26")
     assert again.returncode == 0 and "counted 3 day(s) again" in again.stdout
