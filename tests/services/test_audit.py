@@ -17,6 +17,14 @@ def _write_events(session: Session, count: int) -> None:
     session.commit()
 
 
+def _run_together(threads: list[threading.Thread]) -> None:
+    """Start every writer, then wait for all: they append at the same time."""
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_an_untouched_chain_verifies(session: Session) -> None:
     _write_events(session, 5)
     result = verify_audit_chain(session)
@@ -59,11 +67,7 @@ def test_concurrent_writers_extend_one_unbroken_chain(engine: Engine) -> None:
                 append_audit(session, actor="worker", action="test.write")
                 session.commit()
 
-    threads = [threading.Thread(target=writer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run_together([threading.Thread(target=writer) for _ in range(4)])
 
     with Session(engine) as session:
         result = verify_audit_chain(session)
@@ -110,13 +114,7 @@ def test_a_transactions_events_keep_their_order_among_other_writers(engine: Engi
                     append_audit(session, actor=name, action="test.write", detail={"n": n})
                 session.commit()
 
-    threads = [
-        threading.Thread(target=writer, args=(f"writer.{count}", count)) for count in (1, 3, 19)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run_together([threading.Thread(target=writer, args=(f"writer.{n}", n)) for n in (1, 3, 19)])
 
     with Session(engine) as session:
         result = verify_audit_chain(session)
